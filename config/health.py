@@ -1,0 +1,56 @@
+"""GET /healthz: is each part the site depends on answering? 200 when all are, 503 otherwise."""
+
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from haystack import connections as search_connections
+from haystack.query import SearchQuerySet
+
+
+def check_database() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def check_search_index() -> dict:
+    backend = search_connections["default"].get_backend()
+    engine = type(backend).__module__.rsplit(".", 1)[-1]
+    return {"ok": True, "engine": engine, "documents": SearchQuerySet(using="default").count()}
+
+
+def check_channel_layer() -> dict:
+    layer = get_channel_layer()
+    if layer is None:
+        return {"ok": False, "error": "no channel layer configured"}
+
+    async def round_trip():
+        channel = await layer.new_channel("healthz.")
+        token = uuid.uuid4().hex
+        await layer.send(channel, {"type": "healthz.ping", "token": token})
+        message = await layer.receive(channel)
+        return message.get("token") == token
+
+    return {"ok": bool(async_to_sync(round_trip)()), "backend": type(layer).__name__}
+
+
+CHECKS = {"database": check_database, "search_index": check_search_index, "channel_layer": check_channel_layer}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    report = {}
+    for name, check in CHECKS.items():
+        try:
+            report[name] = check()
+        except Exception as error:  # a health check reports failures instead of raising them
+            report[name] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+    healthy = all(part["ok"] for part in report.values())
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **report}, status=200 if healthy else 503)

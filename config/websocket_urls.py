@@ -1,0 +1,3 @@
+"""WebSocket routes. Each feature app adds its consumers here (the forum's live topics come later)."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,66 @@
+"""manage.py load_demo: the whole demo site from data files, idempotently.
+
+A second run changes nothing: help centers and accounts are matched by key, articles by
+(translation key, locale) with a fingerprint of their source file.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from kb.importing import ensure_help_center
+from kb.management.commands.import_articles import run_import
+
+#: (email, password, display name, groups, is_superuser). Documented in README.
+DEMO_ACCOUNTS = [
+    ("admin@example.com", "demo-admin-pass", "Ada Admin", [], True),
+    ("editor@example.com", "demo-editor-pass", "Eddie Editor", ["Editors"], False),
+    ("agent@example.com", "demo-agent-pass", "Sam Support", ["Support agents"], False),
+    ("moderator@example.com", "demo-moderator-pass", "Mo Moderator", ["Community moderators"], False),
+    ("member@example.com", "demo-member-pass", "Casey Customer", [], False),
+    ("council@example.com", "demo-council-pass", "Cora Council", [], False),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo site: help centers in every language, GNOME Help articles, demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, no_progress=False, **options):
+        for code, _name in settings.LANGUAGES:
+            ensure_help_center(code)
+        corpus = settings.CORPORA_DIR / "gnome-help"
+        if corpus.is_dir():
+            result = run_import(corpus, stdout=self.stdout, stderr=self.stderr, progress=not no_progress)
+            self.stdout.write(
+                f"GNOME Help: created {result.created}, updated {result.updated}, "
+                f"unchanged {result.unchanged}, failed {result.failed}"
+            )
+        else:
+            self.stderr.write(self.style.WARNING(f"{corpus} not found: no demo articles (set CORPORA_DIR)."))
+        self.create_accounts()
+        call_command("update_index", verbosity=0, remove=True)
+        self.stdout.write(self.style.SUCCESS("Demo site ready."))
+
+    def create_accounts(self):
+        User = get_user_model()
+        for email, password, name, groups, is_superuser in DEMO_ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                email=email,
+                defaults={
+                    "username": email,
+                    "display_name": name,
+                    "is_staff": is_superuser or bool(groups),
+                    "is_superuser": is_superuser,
+                },
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+                # allauth: the demo addresses count as verified so the accounts can log in at once.
+                user.emailaddress_set.create(email=email, verified=True, primary=True)
+            user.groups.add(*Group.objects.filter(name__in=groups))

@@ -1,0 +1,15 @@
+"""The knowledge base's models. Submodules by concern; this module only re-exports."""
+
+from kb.models.pages import ArticlePage, ArticlePageTag, CategoryPage, HelpCenterPage, RelatedArticle
+from kb.models.products import Product
+from kb.models.stats import ArticleDailyView
+
+__all__ = [
+    "ArticleDailyView",
+    "ArticlePage",
+    "ArticlePageTag",
+    "CategoryPage",
+    "HelpCenterPage",
+    "Product",
+    "RelatedArticle",
+]

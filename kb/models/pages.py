@@ -1,0 +1,186 @@
+"""Help-center pages: one home per language, categories, and articles.
+
+Translations of a page share Wagtail's ``translation_key``; the language switcher and the
+importer rely on that link.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from kb.blocks import ArticleBodyBlock
+
+#: How many articles a category page lists before paginating.
+ARTICLES_PER_PAGE = 30
+#: The window over which "popular" is measured.
+POPULAR_WINDOW_DAYS = 30
+#: An article with at least this many sections gets a table of contents.
+TOC_MIN_SECTIONS = 3
+
+
+class HelpCenterPage(Page):
+    """The help-center home of one language: categories, popular and new articles."""
+
+    intro = models.CharField(_("intro"), max_length=250, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["kb.CategoryPage"]
+    template = "kb/help_center_page.html"
+
+    class Meta:
+        verbose_name = _("help center home")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.live().public().descendant_of(self)
+        article_counts = (
+            ArticlePage.objects.live()
+            .public()
+            .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
+            .order_by()
+            .values("depth")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        context["categories"] = (
+            CategoryPage.objects.child_of(self)
+            .live()
+            .public()
+            .annotate(article_count=Subquery(article_counts))
+            .order_by("title")
+        )
+        context["new_articles"] = articles.order_by("-first_published_at")[:6]
+        since = timezone.localdate() - timedelta(days=POPULAR_WINDOW_DAYS)
+        context["popular_articles"] = (
+            articles.filter(daily_views__date__gte=since)
+            .annotate(recent_views=Sum("daily_views__views"))
+            .order_by("-recent_views", "title")[:6]
+        )
+        return context
+
+
+class CategoryPage(Page):
+    """A group of related articles, listed alphabetically."""
+
+    description = models.CharField(_("description"), max_length=250, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("description")]
+    parent_page_types = ["kb.HelpCenterPage"]
+    subpage_types = ["kb.ArticlePage"]
+    template = "kb/category_page.html"
+
+    search_fields = Page.search_fields + [index.SearchField("description")]
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.child_of(self).live().public().order_by("title")
+        paginator = Paginator(articles.only("id", "title", "url_path", "summary", "path", "depth"), ARTICLES_PER_PAGE)
+        context["articles"] = paginator.get_page(request.GET.get("page"))
+        return context
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey("kb.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ArticlePage(Page):
+    """A help article: summary, structured body, tags, products and related articles."""
+
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("tags"))
+    products = ParentalManyToManyField("kb.Product", blank=True, related_name="articles", verbose_name=_("products"))
+    last_reviewed = models.DateField(
+        _("last reviewed"), null=True, blank=True, help_text=_("When an editor last checked this article is correct.")
+    )
+    #: Digest of the Markdown file this article was last imported from (see kb.importing).
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("related_articles", label=_("Related articles")),
+    ]
+    promote_panels = Page.promote_panels + [
+        MultiFieldPanel(
+            [FieldPanel("tags"), FieldPanel("products", widget=forms.CheckboxSelectMultiple), FieldPanel("last_reviewed")],
+            heading=_("Classification"),
+        )
+    ]
+    parent_page_types = ["kb.CategoryPage"]
+    subpage_types: list[str] = []
+    template = "kb/article_page.html"
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("last_reviewed"),
+    ]
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    @cached_property
+    def sections(self) -> list[dict]:
+        """The article's h2 headings as ``{"anchor", "text"}``, in order; anchors are unique."""
+        sections, seen = [], set()
+        for block in self.body:
+            if block.block_type == "heading" and block.value["level"] == "h2":
+                anchor = slugify(block.value["text"], allow_unicode=True) or "section"
+                base, n = anchor, 2
+                while anchor in seen:
+                    anchor, n = f"{base}-{n}", n + 1
+                seen.add(anchor)
+                sections.append({"anchor": anchor, "text": block.value["text"], "block_id": block.id})
+        return sections
+
+    @property
+    def show_table_of_contents(self) -> bool:
+        return len(self.sections) >= TOC_MIN_SECTIONS
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["anchors"] = {section["block_id"]: section["anchor"] for section in self.sections}
+        context["breadcrumbs"] = self.get_ancestors().filter(depth__gte=2).specific()
+        context["related"] = [
+            link.related_page
+            for link in self.related_articles.select_related("related_page")
+            if link.related_page and link.related_page.live
+        ]
+        context["article_tags"] = list(self.tags.all())
+        context["article_products"] = list(self.products.all())
+        return context
+
+
+class RelatedArticle(Orderable):
+    """An editor-chosen "see also" link from one article to another."""
+
+    page = ParentalKey("kb.ArticlePage", on_delete=models.CASCADE, related_name="related_articles")
+    related_page = models.ForeignKey(
+        "kb.ArticlePage", on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
+
+    panels = [PageChooserPanel("related_page", "kb.ArticlePage")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("related article")

@@ -1,0 +1,23 @@
+"""sitemap.xml for every language's help center, not only the default site root.
+
+Wagtail's own sitemap walks the site root page; with one home per language that would list only
+English. This one walks all translations of the root and keeps Wagtail's live/public filtering.
+"""
+
+from django.contrib.sitemaps import views as sitemap_views
+from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
+from wagtail.models import Page
+
+
+class AllLanguagesSitemap(Sitemap):
+    def items(self):
+        site = self.get_wagtail_site()
+        roots = Page.objects.filter(translation_key=site.root_page.translation_key)
+        pages = Page.objects.none()
+        for root in roots:
+            pages |= Page.objects.descendant_of(root, inclusive=True)
+        return pages.live().public().order_by("path").defer_streamfields().specific()
+
+
+def sitemap_view(request):
+    return sitemap_views.sitemap(request, sitemaps={"pages": AllLanguagesSitemap(request)})

@@ -1,0 +1,46 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.text import slugify
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context, page=None):
+    """One link per site language for the switcher.
+
+    On a page, each link leads to that page's translation (one query for all of them); where a
+    language has no translation the link leads to that language's help-center home and says so.
+    Elsewhere (accounts, search) the same URL is given in the other language's prefix.
+    """
+    request = context["request"]
+    current = get_language()
+    translations = {}
+    if page is not None and getattr(page, "pk", None):
+        for translation in page.get_translations(inclusive=True).live().public().select_related("locale"):
+            translations[translation.locale.language_code] = translation.get_url(request)
+    links = []
+    for code, _name in settings.LANGUAGES:
+        if page is not None and getattr(page, "pk", None):
+            url, exact = translations.get(code), code in translations
+            url = url or f"/{code}/"
+        else:
+            url, exact = translate_url(request.get_full_path(), code), True
+        links.append(
+            {
+                "code": code,
+                "name": settings.LANGUAGE_NATIVE_NAMES.get(code, code),
+                "url": url,
+                "current": code == current,
+                "exact": exact,
+            }
+        )
+    return links
+
+
+@register.simple_tag
+def anchor_for(anchors, block_id, text):
+    """The table-of-contents anchor of a heading block (falls back to a slug outside an article)."""
+    return (anchors or {}).get(block_id) or slugify(text, allow_unicode=True)
