@@ -122,7 +122,11 @@ class ArticlePage(Page):
     ]
     promote_panels = Page.promote_panels + [
         MultiFieldPanel(
-            [FieldPanel("tags"), FieldPanel("products", widget=forms.CheckboxSelectMultiple), FieldPanel("last_reviewed")],
+            [
+                FieldPanel("tags"),
+                FieldPanel("products", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("last_reviewed"),
+            ],
             heading=_("Classification"),
         )
     ]

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"{path}: no such file or folder")
         result = run_import(path, stdout=self.stdout, stderr=self.stderr, progress=not no_progress)
-        summary = f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}, failed {result.failed}"
+        summary = (
+            f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}, failed {result.failed}"
+        )
         self.stdout.write(self.style.SUCCESS(summary) if not result.failed else self.style.WARNING(summary))
 
 

@@ -1,0 +1,75 @@
+"""Shared fixtures: help centers in every language, article factories, and the browser layer.
+
+Browser tests drive Debian's /usr/bin/chromium through Playwright (never a downloaded browser)
+against pytest-django's live server. The Whoosh index lives in a temporary DATA_DIR made by
+config.settings.test, so a test run never touches ./data.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import ensure_help_centers
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls our tests make beside
+# it are ordinary synchronous calls, which Django would otherwise refuse in that thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _clean_search_index():
+    """Every test starts with an empty Whoosh index in its own temporary directory."""
+    shutil.rmtree(settings.WHOOSH_INDEX_PATH, ignore_errors=True)
+    yield
+    shutil.rmtree(settings.WHOOSH_INDEX_PATH, ignore_errors=True)
+
+
+@pytest.fixture
+def help_centers(db):
+    """The help-center home of every site language, keyed by language code."""
+    return ensure_help_centers()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) on the live server."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def artifacts_dir():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

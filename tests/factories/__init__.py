@@ -1,0 +1,63 @@
+"""Test data builders. Pages are created through the same code the importer uses."""
+
+import factory
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from kb.importing import ArticleSource, ensure_help_center, import_article, translation_key_for
+from kb.models import ArticlePage
+
+
+def ensure_help_centers() -> dict:
+    return {code: ensure_help_center(code) for code, _name in settings.LANGUAGES}
+
+
+_article_counter = iter(range(1, 10**9))
+
+
+def make_article(
+    title=None,
+    *,
+    locale="en",
+    category="getting-started",
+    category_title="Getting started",
+    translation_key=None,
+    body="Some helpful text.",
+    summary="",
+    tags=None,
+) -> ArticlePage:
+    """A published article in a category, created like an imported one."""
+    n = next(_article_counter)
+    title = title or f"Article {n}"
+    source = ArticleSource(
+        path=None,
+        title=title,
+        slug=f"article-{n}",
+        locale=locale,
+        translation_key=translation_key or f"article-{n}",
+        summary=summary,
+        category=category,
+        category_title=category_title,
+        tags=tags or [],
+        body=[("paragraph", f"<p>{body}</p>")] if isinstance(body, str) else body,
+    )
+    import_article(source)
+    return ArticlePage.objects.get(
+        translation_key=translation_key_for("article", source.translation_key), locale__language_code=locale
+    )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    username = factory.SelfAttribute("email")
+    display_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            self.emailaddress_set.get_or_create(email=self.email, defaults={"verified": True, "primary": True})
