@@ -297,4 +297,4 @@ def find_article_files(path: Path) -> list[Path]:
         return [path]
     files = sorted(path.rglob("*.md"))
     # The default language first, so a reader never meets a translation whose original is missing.
-    return sorted(files, key=lambda p: (not p.parent.name == settings.LANGUAGE_CODE, str(p)))
+    return sorted(files, key=lambda p: (p.parent.name != settings.LANGUAGE_CODE, str(p)))

@@ -2,8 +2,8 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from kb.models import ArticlePage
-from kb.viewsets import ProductViewSet
 from kb.views_counter import record_article_view
+from kb.viewsets import ProductViewSet
 
 register_snippet(ProductViewSet)
 

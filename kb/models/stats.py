@@ -19,6 +19,9 @@ class ArticleDailyView(models.Model):
         verbose_name = _("daily article views")
         verbose_name_plural = _("daily article views")
 
+    def __str__(self):
+        return f"{self.article_id} on {self.date}: {self.views}"
+
     @classmethod
     def add_view(cls, article_id: int, *, date=None) -> None:
         date = date or timezone.localdate()
