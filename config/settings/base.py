@@ -183,6 +183,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtrasForm"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip", "reset_password": "20/m/ip,5/m/key"}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+# Wagtail's private pages send visitors to our login (LocaleMiddleware adds the language prefix).
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
 # --- Internationalisation -------------------------------------------------------------------
