@@ -1,18 +1,83 @@
-"""Account forms. The signup extras are plugged into allauth with ACCOUNT_SIGNUP_FORM_CLASS."""
+"""Account forms: allauth's signup with our extras (plugged in with ACCOUNT_FORMS), and the profile."""
 
+import unicodedata
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+#: Embedding, override and isolate controls: invisible, yet they reorder the text around them, so a
+#: name holding U+202E can make the rest of a line read backwards ("moc.evil" shown as "live.com").
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Invisible characters that real spelling needs: ZWNJ in Persian words, ZWJ in emoji sequences.
+JOINERS = frozenset("\u200c\u200d")
 
-class SignupExtrasForm(forms.Form):
-    display_name = forms.CharField(label=_("Display name"), max_length=60, required=False)
+
+class DisplayNameField(forms.CharField):
+    """A name other people see, cleaned so that it cannot hide or disguise anything.
+
+    Decided policy for unicode tricks:
+
+    * The text is NFC-normalised, so the same name typed on different keyboards is stored alike.
+    * Bidirectional embedding/override/isolate controls (U+202A-U+202E, U+2066-U+2069) are
+      **rejected** with a form error: they exist to reorder text, which in a name is spoofing, and
+      silently dropping them would change what the person thinks they typed.
+    * Control characters (NUL, tabs, newlines, ...) are **rejected** too: a name is one line.
+    * Other invisible format characters (zero-width space U+200B, word joiner U+2060, BOM U+FEFF,
+      LRM/RLM, soft hyphen, tag characters, ...) are **stripped** silently: they are usually pasted
+      by accident and only serve to make two names that look the same compare different.
+      ZWNJ/ZWJ are kept inside a name (Persian spelling and emoji need them) but not at its ends.
+    * A name that is nothing but invisible characters becomes empty, i.e. no display name.
+
+    Templates still render names escaped and inside <bdi>, so an RTL name cannot reorder the page.
+    """
+
+    default_error_messages = {
+        "bidi_control": _("Remove the invisible text-direction characters from your name."),
+        "control": _("Your name must be a single line of text without control characters."),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        value = unicodedata.normalize("NFC", value)
+        value = "".join(
+            char for char in value if unicodedata.category(char) != "Cf" or char in JOINERS or char in BIDI_CONTROLS
+        )
+        return value.strip().strip("".join(JOINERS)).strip()
+
+    def validate(self, value):
+        super().validate(value)
+        if any(char in BIDI_CONTROLS for char in value):
+            raise ValidationError(self.error_messages["bidi_control"], code="bidi_control")
+        if any(unicodedata.category(char) == "Cc" for char in value):
+            raise ValidationError(self.error_messages["control"], code="control")
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's signup (email, password twice) plus a display name, referral source and consent.
+
+    The newsletter checkbox is unchecked unless the person ticks it; verification and password
+    reset mail are transactional and sent regardless. The whole signup is one transaction, so a
+    failure half-way leaves no user without an email address behind.
+    """
+
+    display_name = DisplayNameField(
+        label=_("Display name (optional)"),
+        max_length=User._meta.get_field("display_name").max_length,
+        required=False,
+        help_text=_("Shown next to your posts instead of your email."),
+    )
     referral_source = forms.ChoiceField(
         label=_("How did you hear about us? (optional)"),
-        choices=[("", "—")] + list(User.ReferralSource.choices),
+        choices=[("", "—"), *User.ReferralSource.choices],
         required=False,
     )
     marketing_opt_in = forms.BooleanField(
@@ -22,22 +87,47 @@ class SignupExtrasForm(forms.Form):
         help_text=_("You can change this any time in your profile. Account emails are sent regardless."),
     )
 
-    def signup(self, request, user):
+    field_order = ["email", "password1", "password2", "display_name", "referral_source", "marketing_opt_in"]
+
+    def save(self, request):
+        with transaction.atomic():
+            return super().save(request)
+
+    def custom_signup(self, request, user):
+        """Store the extras; the language the page was shown in becomes the preferred language."""
         user.display_name = self.cleaned_data.get("display_name", "")
         user.referral_source = self.cleaned_data.get("referral_source", "")
         language = get_language() or settings.LANGUAGE_CODE
         if language in dict(settings.LANGUAGES):
             user.preferred_language = language
         user.set_marketing_consent(self.cleaned_data.get("marketing_opt_in", False))
-        if not user.username:
-            user.username = user.email
-        user.save()
+        user.save(
+            update_fields=[
+                "display_name",
+                "referral_source",
+                "preferred_language",
+                "marketing_opt_in",
+                "marketing_opt_in_at",
+            ]
+        )
 
 
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "preferred_language", "marketing_opt_in"]
+        field_classes = {"display_name": DisplayNameField}
+        labels = {"marketing_opt_in": _("Send me occasional newsletters and community digests")}
+        help_texts = {
+            "marketing_opt_in": _("Account emails (verification, password reset, ticket replies) are sent regardless."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language under its own name: a reader looks for their own language's name.
+        self.fields["preferred_language"].choices = [
+            (code, settings.LANGUAGE_NATIVE_NAMES.get(code, name)) for code, name in settings.LANGUAGES
+        ]
 
     def save(self, commit=True):
         opted_in = self.cleaned_data["marketing_opt_in"]

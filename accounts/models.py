@@ -69,3 +69,8 @@ class User(AbstractUser):
         elif not opted_in:
             self.marketing_opt_in_at = None
         self.marketing_opt_in = opted_in
+
+
+def public_name(user: User) -> str:
+    """What allauth calls the person in its messages and mail (ACCOUNT_USER_DISPLAY)."""
+    return user.public_name

@@ -173,13 +173,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password_validation.MaximumLengthValidator"},
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtrasForm"
+#: Our signup subclasses allauth's (display name, referral source, newsletter consent, language).
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+#: allauth shows this name in its messages and emails; never the email address.
+ACCOUNT_USER_DISPLAY = "accounts.models.public_name"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{os.environ.get('SITE_NAME', 'Help Center')}] "
+#: Links in mail are confirmed by a POST from the page they open, so mail scanners that follow
+#: links cannot verify an address on the owner's behalf.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+#: A signup with an address that already has an account shows the same "check your inbox" page
+#: and mails the owner instead of saying "taken": the site never tells strangers who is a member.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip", "reset_password": "20/m/ip,5/m/key"}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
