@@ -44,3 +44,12 @@ def language_links(context, page=None):
 def anchor_for(anchors, block_id, text):
     """The table-of-contents anchor of a heading block (falls back to a slug outside an article)."""
     return (anchors or {}).get(block_id) or slugify(text, allow_unicode=True)
+
+
+@register.simple_tag
+def page_range(page_obj, on_each_side=2, on_ends=1):
+    """The page numbers to link to around ``page_obj``, with ``Paginator.ELLIPSIS`` for the gaps.
+
+    Django's ``get_elided_page_range`` takes arguments, so templates cannot call it directly.
+    """
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=on_each_side, on_ends=on_ends))
