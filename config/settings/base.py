@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "forum",
     "customer_council",
     "demo",
+    # Public search (haystack) goes before Wagtail: both define update_index, and the haystack
+    # commands (update_index, rebuild_index) must win. Wagtail's stays as wagtail_update_index.
+    "haystack",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -60,8 +63,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
-    # Search, accounts, realtime
-    "haystack",
+    # Accounts, realtime
     "allauth",
     "allauth.account",
     "channels",
