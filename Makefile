@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Absolute links (sitemap, feeds, emails) point at where `make run` serves.
+BASE_URL ?= http://$(HOST):$(PORT)
+export BASE_URL
 DEV_SETTINGS := config.settings.dev
 TEST_WORKERS ?= 2
 

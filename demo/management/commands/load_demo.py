@@ -4,11 +4,14 @@ A second run changes nothing: help centers and accounts are matched by key, arti
 (translation key, locale) with a fingerprint of their source file.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from wagtail.models import Site
 
 from kb.importing import ensure_help_center
 from kb.management.commands.import_articles import run_import
@@ -33,6 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_progress=False, **options):
         for code, _name in settings.LANGUAGES:
             ensure_help_center(code)
+        self.configure_site()
         corpus = settings.CORPORA_DIR / "gnome-help"
         if corpus.is_dir():
             result = run_import(corpus, stdout=self.stdout, stderr=self.stderr, progress=not no_progress)
@@ -45,6 +49,14 @@ class Command(BaseCommand):
         self.create_accounts()
         call_command("update_index", verbosity=0, remove=True)
         self.stdout.write(self.style.SUCCESS("Demo site ready."))
+
+    def configure_site(self):
+        """Absolute links (sitemap, feeds, emails) use BASE_URL's host, not Wagtail's "localhost:80"."""
+        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        port = address.port or (443 if address.scheme == "https" else 80)
+        Site.objects.filter(is_default_site=True).exclude(hostname=address.hostname, port=port).update(
+            hostname=address.hostname, port=port, site_name=settings.WAGTAIL_SITE_NAME
+        )
 
     def create_accounts(self):
         User = get_user_model()
