@@ -44,6 +44,8 @@ TRANSLATION_KEY_NAMESPACE = uuid.UUID("6f1d3c52-7f0e-4c38-9d8e-2b9f5d4f3a10")
 HOME_KEY = uuid.uuid5(TRANSLATION_KEY_NAMESPACE, "help-center-home")
 MAX_FILE_BYTES = 1_000_000
 MAX_TITLE_LENGTH = 255
+#: The CodeBlock's language field is at most this long; longer fence labels are cut.
+CODE_LANGUAGE_LENGTH = 40
 #: Tags the rich-text paragraphs may keep; everything else is stripped (allow-list, not deny-list).
 RICH_TEXT_TAGS = {"p", "b", "i", "strong", "em", "a", "ol", "ul", "li", "code", "br", "sub", "sup"}
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)(.*)\Z", re.DOTALL)
@@ -122,7 +124,7 @@ def markdown_to_blocks(text: str) -> list[tuple]:
             continue
         if fence := FENCE.match(line):
             flush_paragraph(), flush_steps()
-            code, code_language = [], fence.group(1)
+            code, code_language = [], fence.group(1)[:CODE_LANGUAGE_LENGTH]
         elif heading := HEADING.match(line):
             flush_paragraph(), flush_steps()
             level = "h2" if len(heading.group(1)) == 2 else "h3"
@@ -143,9 +145,10 @@ def markdown_to_blocks(text: str) -> list[tuple]:
 
 def parse_article_file(path: Path) -> ArticleSource:
     """Read and validate one file; raises ImportFileError with a one-line reason."""
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
+    # Check the size before reading, so a huge file is refused without loading it into memory.
+    if path.stat().st_size > MAX_FILE_BYTES:
         raise ImportFileError(f"file is larger than {MAX_FILE_BYTES} bytes")
+    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -170,7 +173,8 @@ def parse_article_file(path: Path) -> ArticleSource:
     slug = slugify(clean_text(meta.get("slug"), name="slug", max_length=200) or path.stem, allow_unicode=True)
     if not slug:
         raise ImportFileError("no usable slug")
-    category = slugify(clean_text(meta.get("category"), name="category", max_length=100) or "general")
+    # Fall back after slugifying: a category of punctuation only slugifies to "".
+    category = slugify(clean_text(meta.get("category"), name="category", max_length=100)) or "general"
     tags = meta.get("tags") or []
     if isinstance(tags, str):
         tags = [tags]
@@ -186,7 +190,7 @@ def parse_article_file(path: Path) -> ArticleSource:
         category=category,
         category_title=clean_text(meta.get("category_title"), name="category_title", max_length=255)
         or category.replace("-", " ").capitalize(),
-        tags=[clean_text(tag, name="tag", max_length=100) for tag in tags if str(tag).strip()],
+        tags=[tag for tag in (clean_text(tag, name="tag", max_length=100) for tag in tags) if tag],
         body=markdown_to_blocks(match.group(2).replace("\x00", "")),
     )
 

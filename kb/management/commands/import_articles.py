@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from tqdm import tqdm
 
 from kb.importing import ImportResult, find_article_files, import_file
@@ -25,9 +25,29 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(summary) if not result.failed else self.style.WARNING(summary))
 
 
+class UnendedOutput:
+    """Passes tqdm's writes through as they are.
+
+    tqdm redraws its bar with "\r" and writes an error line and its newline separately; Django's
+    OutputWrapper would end every such write with a newline of its own, printing a new bar per
+    redraw and a blank line after every error.
+    """
+
+    def __init__(self, wrapper: OutputWrapper):
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> None:
+        self.wrapper.write(text, ending="")
+
+    def __getattr__(self, name):
+        return getattr(self.wrapper, name)
+
+
 def run_import(path: Path, *, stdout, stderr, progress: bool = True) -> ImportResult:
     files = find_article_files(path)
     result = ImportResult()
+    if isinstance(stderr, OutputWrapper):
+        stderr = UnendedOutput(stderr)
     bar = tqdm(files, desc="Importing articles", unit="file", disable=not progress, file=stderr, dynamic_ncols=True)
     for file in bar:
         outcome, error = import_file(file)
