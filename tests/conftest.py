@@ -6,11 +6,11 @@ config.settings.test, so a test run never touches ./data.
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from haystack import connections as search_connections
 
 from tests.factories import ensure_help_centers
 
@@ -34,11 +34,13 @@ ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 
 @pytest.fixture(autouse=True)
-def _clean_search_index():
-    """Every test starts with an empty Whoosh index in its own temporary directory."""
-    shutil.rmtree(settings.WHOOSH_INDEX_PATH, ignore_errors=True)
-    yield
-    shutil.rmtree(settings.WHOOSH_INDEX_PATH, ignore_errors=True)
+def _empty_search_index():
+    """Every test starts with an empty Whoosh index (in this worker's temporary DATA_DIR).
+
+    Cleared through the backend rather than by deleting files behind its back, so the
+    backend's open index stays valid.
+    """
+    search_connections["default"].get_backend().clear()
 
 
 @pytest.fixture
