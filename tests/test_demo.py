@@ -12,7 +12,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from haystack import connections as search_connections
 from wagtail.models import Page, Revision
 
 from demo.management.commands.load_demo import DEMO_ACCOUNTS
@@ -22,16 +21,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 README = Path(settings.BASE_DIR) / "README.md"
 #: README rows look like "| editor (Editors group) | editor@example.com | demo-editor-pass |".
 README_ACCOUNT = re.compile(r"^\|[^|]+\|\s*(\S+@example\.com)\s*\|\s*(\S+)\s*\|$", re.MULTILINE)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_search_connection(_clean_search_index):
-    """Reopen the Whoosh index the conftest has just removed.
-
-    haystack keeps one opened backend per thread across tests; without a reload it would go on
-    writing to the previous test's deleted index directory.
-    """
-    search_connections.reload("default")
 
 
 @pytest.fixture

@@ -9,16 +9,6 @@ from django.test import override_settings
 from haystack import connections as search_connections
 
 
-@pytest.fixture(autouse=True)
-def _fresh_search_connection(_clean_search_index):
-    """Reopen the Whoosh index the conftest has just removed.
-
-    haystack keeps one opened backend per thread across tests; without a reload it would go on
-    writing to the previous test's deleted index directory.
-    """
-    search_connections.reload("default")
-
-
 @pytest.fixture(params=["", "index"], ids=["index path is a file", "index directory cannot be created"])
 def unusable_search_index(request, tmp_path):
     """Point the Whoosh index at (or under) a file instead of a directory for one test."""
