@@ -286,10 +286,19 @@ def import_article(source: ArticleSource) -> str:
         return outcome
 
 
-def import_file(path: Path) -> tuple[str, str | None]:
-    """Import one file; returns (outcome, error). Outcome is "failed" with a one-line error."""
+def import_file(path: Path, claimed: dict | None = None) -> tuple[str, str | None]:
+    """Import one file; returns (outcome, error). Outcome is "failed" with a one-line error.
+
+    ``claimed`` maps (locale, translation key) to the file that claimed it earlier in the same
+    run: a second file with the same key would silently overwrite the first, so it fails instead.
+    """
     try:
-        return import_article(parse_article_file(path)), None
+        source = parse_article_file(path)
+        if claimed is not None:
+            first = claimed.setdefault((source.locale, source.translation_key), path)
+            if first != path:
+                raise ImportFileError(f"translation_key '{source.translation_key}' is already used by {first}")
+        return import_article(source), None
     except ImportFileError as error:
         return "failed", str(error)
     except OSError as error:

@@ -269,3 +269,18 @@ def test_the_command_without_progress_writes_nothing_but_errors_on_stderr(help_c
 def test_a_missing_path_is_a_command_error(db, tmp_path):
     with pytest.raises(CommandError, match="no such file or folder"):
         import_articles(tmp_path / "missing")
+
+
+def test_a_second_file_with_the_same_translation_key_fails_instead_of_overwriting(tmp_path, help_centers):
+    for name, title in (("first.md", "First article"), ("second.md", "Second article")):
+        (tmp_path / name).write_text(
+            f'---\ntitle: "{title}"\nlocale: en\ntranslation_key: "shared-key"\ncategory: "general"\n---\nBody.\n',
+            encoding="utf-8",
+        )
+    stdout, stderr = io.StringIO(), io.StringIO()
+
+    call_command("import_articles", str(tmp_path), "--no-progress", stdout=stdout, stderr=stderr)
+
+    assert "created 1, updated 0, unchanged 0, failed 1" in stdout.getvalue()
+    assert "second.md: translation_key 'shared-key' is already used by" in stderr.getvalue()
+    assert list(ArticlePage.objects.values_list("title", flat=True)) == ["First article"]

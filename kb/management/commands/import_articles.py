@@ -49,8 +49,9 @@ def run_import(path: Path, *, stdout, stderr, progress: bool = True) -> ImportRe
     if isinstance(stderr, OutputWrapper):
         stderr = UnendedOutput(stderr)
     bar = tqdm(files, desc="Importing articles", unit="file", disable=not progress, file=stderr, dynamic_ncols=True)
+    claimed = {}
     for file in bar:
-        outcome, error = import_file(file)
+        outcome, error = import_file(file, claimed)
         setattr(result, outcome, getattr(result, outcome) + 1)
         if error:
             line = f"{file}: {error}"
