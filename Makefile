@@ -63,7 +63,10 @@ format: $(VENV)/.test-installed
 
 test: $(VENV)/.test-installed chromium lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	# Browser tests run in a process of their own: Playwright's sync API leaves an event loop in
+	# the test thread, which would break async_to_sync in the tests that follow it.
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"
+	$(BIN)/pytest -n $(TEST_WORKERS) -m browser
 
 # Regenerate the translation catalogues after changing interface strings (needs gettext).
 messages: $(VENV)/.runtime-installed

@@ -50,15 +50,36 @@ def help_centers(db):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    """Debian's chromium, driven by Playwright's sync API.
+
+    Playwright's sync API leaves an event loop registered in the test thread, which breaks
+    async_to_sync for every later test in that process; `make test` therefore runs the browser
+    tests (marked ``browser``) in a pytest process of their own.
+
+    It also moves the test thread into a greenlet with its own context, and Django keeps database
+    connections per context: the connection that holds the serialized database copy, which
+    ``serialized_rollback`` restores after each flush, would be replaced by a fresh one without
+    it. The copy is handed over to the new connection here.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+    driver = sync_playwright().start()
+    for alias, contents in serialized.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contents
+    browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+    driver.stop()
 
 
 @pytest.fixture
@@ -75,3 +96,10 @@ def page(browser, live_server):
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_collection_modifyitems(items):
+    """A test that drives the browser is a browser test, marked or not (see ``browser``)."""
+    for item in items:
+        if {"page", "browser"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
