@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    *kb_urls.api_urlpatterns,
 ]
 
 # Everything a reader sees lives under a language prefix (/en/, /ru/, /fa/, /he/), so a link

@@ -1,24 +1,52 @@
-"""Haystack indexes for knowledge-base content (the search service is built on these)."""
+"""Haystack indexes for knowledge-base content.
+
+Later content types (forum topics, success stories) join the unified search by adding an index
+like this one with the same shared fields (text, title, language, category, content_type,
+audience, url, summary) and registering who may see a hit (kb.search.visibility).
+"""
 
 from haystack import indexes
 
 from kb.models import ArticlePage
+from kb.search.analysis import text_analyzer, title_analyzer
+from kb.search.visibility import page_audiences
+
+#: How much a word in the title weighs against the same word in the body.
+TITLE_BOOST = 1.5
 
 
 class ArticlePageIndex(indexes.SearchIndex, indexes.Indexable):
-    text = indexes.CharField(document=True)
-    title = indexes.CharField(model_attr="title")
+    text = indexes.CharField(document=True, analyzer=text_analyzer())
+    title = indexes.CharField(model_attr="title", boost=TITLE_BOOST, analyzer=title_analyzer())
     language = indexes.CharField(faceted=True)
-    url_path = indexes.CharField(model_attr="url_path", indexed=False)
+    category = indexes.CharField(faceted=True)
+    content_type = indexes.CharField(faceted=True)
+    #: Who may see the hit: "public", "login", "group:<id>", "password:<id>" (see kb.search.visibility).
+    audience = indexes.MultiValueField()
+    url = indexes.CharField(indexed=False)
+    summary = indexes.CharField(model_attr="summary", indexed=False)
 
     def get_model(self):
         return ArticlePage
 
     def index_queryset(self, using=None):
-        return self.get_model().objects.live().public().select_related("locale")
+        return self.get_model().objects.live().select_related("locale")
 
     def prepare_language(self, page):
         return page.locale.language_code
+
+    def prepare_category(self, page):
+        parent = page.get_parent()
+        return parent.title if parent else ""
+
+    def prepare_content_type(self, page):
+        return "article"
+
+    def prepare_audience(self, page):
+        return page_audiences(page)
+
+    def prepare_url(self, page):
+        return page.url or ""
 
     def prepare_text(self, page):
         parts = [page.title, page.summary]

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -154,12 +155,32 @@ else:
 # explicit calls from the publishing code (see kb.search), not haystack's save signals, which
 # would also index unpublished drafts.
 WHOOSH_INDEX_PATH = Path(os.environ.get("WHOOSH_INDEX_PATH", DATA_DIR / "whoosh")).resolve()
-HAYSTACK_CONNECTIONS = {
-    "default": {
-        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
-        "PATH": str(WHOOSH_INDEX_PATH),
+#: SEARCH_URL switches to a distributed engine that haystack supports:
+#: elasticsearch7://host:9200/index-name (needs the elasticsearch 7 client installed) or
+#: solr://host:8983/solr/core-name (needs pysolr). Unset: Whoosh on disk under DATA_DIR.
+SEARCH_URL = os.environ.get("SEARCH_URL", "")
+_search_scheme, _search_separator, _search_location = SEARCH_URL.partition("://")
+if _search_scheme == "elasticsearch7":
+    _search_host, _search_separator, _search_index = _search_location.partition("/")
+    HAYSTACK_CONNECTIONS = {
+        "default": {
+            "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
+            "URL": f"http://{_search_host}/",
+            "INDEX_NAME": _search_index or "support",
+        }
     }
-}
+elif _search_scheme == "solr":
+    HAYSTACK_CONNECTIONS = {
+        "default": {"ENGINE": "haystack.backends.solr_backend.SolrEngine", "URL": f"http://{_search_location}"}
+    }
+elif SEARCH_URL:
+    raise ImproperlyConfigured(f"SEARCH_URL must start with elasticsearch7:// or solr://, not {SEARCH_URL!r}")
+else:
+    HAYSTACK_CONNECTIONS = {
+        "default": {"ENGINE": "kb.search.backend.MultilingualWhooshEngine", "PATH": str(WHOOSH_INDEX_PATH)}
+    }
+# Filters combine with AND (haystack's default); the search service itself builds the any-term
+# match of a query's words, since customers type whole sentences.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 # Wagtail's own admin search uses the database backend; public search goes through haystack.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

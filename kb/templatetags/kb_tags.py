@@ -53,3 +53,17 @@ def page_range(page_obj, on_each_side=2, on_ends=1):
     Django's ``get_elided_page_range`` takes arguments, so templates cannot call it directly.
     """
     return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=on_each_side, on_ends=on_ends))
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping|get_item:key`` for dictionaries keyed by a variable."""
+    return (mapping or {}).get(key)
+
+
+@register.filter
+def multiply(value, factor):
+    try:
+        return int(value) * int(factor)
+    except (TypeError, ValueError):
+        return 0

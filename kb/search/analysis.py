@@ -1,0 +1,155 @@
+"""Text analysis shared by indexing, querying and highlighting, for every site language.
+
+One analyzer serves all languages, choosing per word by script, so a document and a query are
+always analysed the same way whatever language the reader uses:
+
+* normalisation first: Unicode NFKC and case folding; Arabic Yeh/Alef Maksura and Kaf become
+  the Persian ی and ک; Arabic and Persian digits become ASCII; Arabic diacritics and tatweel are
+  dropped; Hebrew points and cantillation marks (niqqud) are folded away; the zero-width
+  non-joiner (which Persian writes inside words, and people type as a space or leave out) splits
+  words like a space does;
+* stemming: Cyrillic words with the Russian Snowball stemmer («клиентов» and «клиенты» meet),
+  Latin words with English Snowball (Porter2), Arabic-script words with the Persian Snowball
+  stemmer; Hebrew words are matched as written (after niqqud folding);
+* stop words are dropped from long text but kept in titles, where short questions ("how do I…")
+  carry meaning.
+
+The analyzers are pickled into the Whoosh index schema, so they hold only plain data.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from whoosh.analysis import Filter, LowercaseFilter, StopFilter, Tokenizer
+from whoosh.analysis.acore import Token
+from whoosh.lang.stopwords import stoplists
+
+#: Characters mapped to their Persian forms (and digits to ASCII) before tokenising.
+CHARACTER_MAP = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # Arabic Yeh -> Persian Yeh
+        "\u0649": "\u06cc",  # Alef Maksura -> Persian Yeh
+        "\u0643": "\u06a9",  # Arabic Kaf -> Persian Keheh
+        "\u0629": "\u0647",  # Teh Marbuta -> Heh
+        "\u200c": " ",  # zero-width non-joiner splits like a space
+        "\u200d": "",  # zero-width joiner
+        "\u200b": "",  # zero-width space
+        "\u2060": "",  # word joiner
+        "\ufeff": "",  # byte-order mark
+        "\u00ad": "",  # soft hyphen
+        "\u0640": "",  # tatweel
+        **{chr(0x06F0 + digit): str(digit) for digit in range(10)},  # Persian digits
+        **{chr(0x0660 + digit): str(digit) for digit in range(10)},  # Arabic-Indic digits
+    }
+)
+#: Arabic harakat and Hebrew points/cantillation: removed, so pointed and unpointed text match.
+COMBINING_MARKS = re.compile("[\u064b-\u065f\u0670\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]")
+WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+#: Hyphenated words ("Wi-Fi", "e-mail") are also indexed joined ("wifi", "email").
+COMPOUND = re.compile(r"\w+(?:[-\u2010]\w+)+", re.UNICODE)
+
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+LATIN = re.compile("[a-z]")
+
+PERSIAN_STOP_WORDS = frozenset(
+    "و در به از که این را با است برای آن یک تا می بر هم نیز شود کنید کرد شده باید اگر یا ها های".split()
+)
+HEBREW_STOP_WORDS = frozenset("של את על עם זה זו הוא היא אם או גם כי לא כל".split())
+STOP_WORDS = frozenset(stoplists["en"]) | frozenset(stoplists["ru"]) | PERSIAN_STOP_WORDS | HEBREW_STOP_WORDS
+
+
+def normalize(text: str) -> str:
+    """The form every word is compared in (before stemming)."""
+    text = unicodedata.normalize("NFKC", text).translate(CHARACTER_MAP)
+    return COMBINING_MARKS.sub("", text).casefold()
+
+
+@lru_cache(maxsize=4)
+def stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(language)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Stem one normalised word with the stemmer of its script."""
+    if CYRILLIC.search(word):
+        return stemmer("russian").stemWord(word)
+    if ARABIC_SCRIPT.search(word):
+        return stemmer("persian").stemWord(word)
+    if LATIN.search(word):
+        return stemmer("english").stemWord(word)
+    return word
+
+
+class NormalizingTokenizer(Tokenizer):
+    """Normalises the text (see :func:`normalize`) and splits it into words."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):  # fmt: skip
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = normalize(value)
+        if not tokenize:
+            token.original = token.text = text
+            token.boost, token.stopped = 1.0, False
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        word_positions = {}
+        for position, match in enumerate(WORD.finditer(text)):
+            word_positions[match.start()] = position
+            yield self._fill(token, match.group(0), position, match, start_pos, start_char, keeporiginal)
+        for match in COMPOUND.finditer(text):
+            joined = re.sub(r"[-\u2010]", "", match.group(0))
+            position = word_positions.get(match.start(), 0)
+            yield self._fill(token, joined, position, match, start_pos, start_char, keeporiginal)
+
+    @staticmethod
+    def _fill(token, text, position, match, start_pos, start_char, keeporiginal):
+        token.text = text
+        token.boost, token.stopped = 1.0, False
+        if keeporiginal:
+            token.original = text
+        if token.positions:
+            token.pos = start_pos + position
+        if token.chars:
+            token.startchar, token.endchar = start_char + match.start(), start_char + match.end()
+        return token
+
+
+class ScriptStemFilter(Filter):
+    """Stems each word with the stemmer of its script (marked as morphological for spelling)."""
+
+    is_morph = True
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if not token.stopped:
+                token.text = stem(token.text)
+            yield token
+
+
+def text_analyzer():
+    """For article bodies and summaries: stop words out, words stemmed."""
+    return NormalizingTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1) | ScriptStemFilter()
+
+
+def title_analyzer():
+    """For titles: every word counts, stemmed."""
+    return NormalizingTokenizer() | LowercaseFilter() | ScriptStemFilter()
+
+
+def analyzed_terms(text: str, *, keep_stop_words: bool = False) -> list[str]:
+    analyzer = title_analyzer() if keep_stop_words else text_analyzer()
+    return [token.text for token in analyzer(text)]

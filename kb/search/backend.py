@@ -1,0 +1,98 @@
+"""A haystack engine on Whoosh that analyses every site language and never loses a write.
+
+Two differences from haystack's own Whoosh backend:
+
+* fields keep the analyzers their SearchIndex gives them (kb.search.analysis), and only the
+  short facet fields are sortable columns (haystack makes every text field a column, which
+  doubles the size of an index of long documents);
+* Whoosh allows one writer at a time. haystack's AsyncWriter hands a locked write to a
+  background thread, where it can be lost or land after a later one. Here every write takes a
+  lock (a thread lock in the process, an flock on a file for other processes on the machine)
+  and then writes synchronously, so concurrent publishes queue and all land.
+"""
+
+import fcntl
+import os
+import threading
+from contextlib import contextmanager
+
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.exceptions import SkipDocument
+from haystack.utils import get_identifier
+from whoosh.fields import ID, TEXT
+from whoosh.qparser import OrGroup, QueryParser
+
+_process_lock = threading.RLock()
+#: Fields whose values are sorted or faceted on (whole-value columns).
+COLUMN_FIELD_SUFFIX = "_exact"
+
+
+class MultilingualWhooshSearchBackend(WhooshSearchBackend):
+    def build_schema(self, fields):
+        content_field_name, schema = super().build_schema(fields)
+        for name, field in list(schema.items()):
+            if name.endswith(COLUMN_FIELD_SUFFIX):
+                # Facet values are whole strings ("Color management"), not analysed words.
+                schema.remove(name)
+                schema.add(name, ID(stored=True, sortable=True))
+            elif isinstance(field, TEXT):
+                field.column_type = None
+        return content_field_name, schema
+
+    def setup(self):
+        super().setup()
+        # Terms joined without an operator match any of them, ranked by how many match:
+        # customers type whole sentences, and requiring every word would find nothing.
+        self.parser = QueryParser(self.content_field_name, schema=self.schema, group=OrGroup.factory(0.9))
+
+    @contextmanager
+    def write_lock(self):
+        with _process_lock:
+            os.makedirs(self.path, exist_ok=True)
+            with open(os.path.join(self.path, ".write-lock"), "a") as lock_file:
+                fcntl.flock(lock_file, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+    def update(self, index, iterable, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        documents = []
+        for obj in iterable:
+            try:
+                document = index.full_prepare(obj)
+            except SkipDocument:
+                continue
+            document.pop("boost", None)
+            documents.append({key: self._from_python(value) for key, value in document.items()})
+        if not documents:
+            return
+        with self.write_lock():
+            self.index = self.index.refresh()
+            writer = self.index.writer(timeout=60)
+            try:
+                for document in documents:
+                    writer.update_document(**document)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def remove(self, obj_or_string, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        with self.write_lock():
+            self.index = self.index.refresh()
+            writer = self.index.writer(timeout=60)
+            writer.delete_by_term("id", get_identifier(obj_or_string))
+            writer.commit()
+
+    def clear(self, models=None, commit=True):
+        with self.write_lock():
+            super().clear(models=models, commit=commit)
+
+
+class MultilingualWhooshEngine(WhooshEngine):
+    backend = MultilingualWhooshSearchBackend

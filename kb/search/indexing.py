@@ -1,0 +1,107 @@
+"""Keeping the search index in step with publishing.
+
+Index writes happen after the transaction commits (a rolled-back publish never reaches the
+index) and follow what readers see, not what editors draft:
+
+* publish -> (re)index the page;
+* unpublish or delete -> remove it (and its subtree);
+* move, or a privacy restriction added, changed or removed -> re-index the subtree, so its
+  audiences follow the new restrictions;
+* saving a draft revision changes nothing: the page row keeps its live content and no signal
+  here fires for it.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
+from haystack import connections
+from haystack.exceptions import NotHandled
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+logger = logging.getLogger(__name__)
+
+
+def _index_for(model):
+    try:
+        return connections["default"].get_unified_index().get_index(model)
+    except NotHandled:
+        return None
+
+
+def index_pages(page_ids) -> None:
+    """Index the live pages among these ids and remove the rest (runs after commit)."""
+    page_ids = list(page_ids)
+    live = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).live().specific()}
+    backend = connections["default"].get_backend()
+    for pk in page_ids:
+        page = live.get(pk)
+        if page is not None and (index := _index_for(type(page))) is not None:
+            backend.update(index, [page])
+        else:
+            for model in indexed_page_models():
+                backend.remove(f"{model._meta.label_lower}.{pk}")
+
+
+def remove_pages(identifiers) -> None:
+    backend = connections["default"].get_backend()
+    for identifier in identifiers:
+        backend.remove(identifier)
+
+
+def indexed_page_models():
+    return [
+        model for model in connections["default"].get_unified_index().get_indexed_models() if issubclass(model, Page)
+    ]
+
+
+def after_commit(function, *args) -> None:
+    def run():
+        try:
+            function(*args)
+        except Exception:
+            # The page change itself succeeded; a failed index write is logged and repaired by
+            # the next publish or `manage.py rebuild_index`.
+            logger.exception("Search index update failed")
+
+    transaction.on_commit(run)
+
+
+def subtree_ids(page) -> list[int]:
+    return list(Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
+
+
+def on_published(sender, instance, **kwargs):
+    after_commit(index_pages, [instance.pk])
+
+
+def on_unpublished(sender, instance, **kwargs):
+    after_commit(index_pages, subtree_ids(instance))
+
+
+def on_moved(sender, instance, **kwargs):
+    after_commit(index_pages, subtree_ids(instance))
+
+
+def on_page_deleted(sender, instance, **kwargs):
+    identifiers = [f"{model._meta.label_lower}.{instance.pk}" for model in indexed_page_models()]
+    after_commit(remove_pages, identifiers)
+
+
+def on_restriction_changed(sender, instance, **kwargs):
+    try:
+        page = Page.objects.get(pk=instance.page_id)
+    except Page.DoesNotExist:
+        return
+    after_commit(index_pages, subtree_ids(page))
+
+
+def connect() -> None:
+    page_published.connect(on_published, dispatch_uid="kb.search.published")
+    page_unpublished.connect(on_unpublished, dispatch_uid="kb.search.unpublished")
+    post_page_move.connect(on_moved, dispatch_uid="kb.search.moved")
+    # Deleting a specific page deletes its Page row too, so one receiver on Page sees them all.
+    pre_delete.connect(on_page_deleted, sender=Page, dispatch_uid="kb.search.deleted")
+    post_save.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="kb.search.restriction")
+    post_delete.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="kb.search.unrestricted")

@@ -1,0 +1,229 @@
+"""The one way the site searches: the search page, suggestions, the contact form, the forum's
+similar questions and reports all call :func:`search` or :func:`suggest`.
+
+A query is reduced to its words (so query syntax, quotes, operators and control characters can
+never break it), matched against titles and bodies with any-term ranking, narrowed to the
+reader's audiences, run in the reader's language first (falling back to all languages when that
+finds nothing), and every hit is re-checked against the database before it is shown.
+"""
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from haystack import connections
+from haystack.inputs import Raw
+from haystack.query import SQ, SearchQuerySet
+
+from kb.search.analysis import COMPOUND, WORD, analyzed_terms, normalize, stem
+from kb.search.visibility import reader_audiences, visible_ids
+
+logger = logging.getLogger(__name__)
+
+#: Longer queries are cut here: a customer's sentence fits, a pasted log file does not.
+MAX_QUERY_CHARACTERS = 300
+#: At most this many distinct words of a query are searched for.
+MAX_QUERY_WORDS = 32
+#: Words longer than this are not words a reader typed (hashes, pasted junk): not searched.
+MAX_WORD_LENGTH = 40
+MAX_SPELLING_WORDS = 6
+SNIPPET_CHARACTERS = 220
+#: Facets shown on the search page.
+FACETS = ("content_type", "category", "language")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class SearchUnavailable(Exception):
+    """The search engine cannot answer; callers show a plain message instead of results."""
+
+
+@dataclass
+class Hit:
+    title: str
+    url: str
+    snippet: SafeString
+    type: str
+    language: str
+    category: str
+    score: float
+
+    def as_json(self) -> dict:
+        return {"title": self.title, "url": self.url, "snippet": str(self.snippet), "type": self.type}
+
+
+@dataclass
+class SearchResults:
+    query: str
+    language: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 10
+    facets: dict = field(default_factory=dict)
+    #: True when nothing matched in the reader's language and other languages were searched.
+    fell_back: bool = False
+    suggestion: str = ""
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def clean_query(query: str) -> str:
+    """The query as it is searched and recorded: no control characters, bounded, tidy spaces."""
+    query = CONTROL_CHARACTERS.sub(" ", str(query or ""))[:MAX_QUERY_CHARACTERS]
+    return " ".join(query.split())
+
+
+def query_words(query: str) -> list[str]:
+    """Distinct normalised words of the query, in order (the only thing sent to the engine)."""
+    words = []
+    normalized = normalize(query)
+    candidates = WORD.findall(normalized) + [re.sub(r"[-\u2010]", "", word) for word in COMPOUND.findall(normalized)]
+    for word in candidates:
+        if word not in words and len(word) <= MAX_WORD_LENGTH:
+            words.append(word)
+    return words[:MAX_QUERY_WORDS]
+
+
+def _match(words: list[str]) -> SQ:
+    terms = " OR ".join(words)
+    return SQ(title=Raw(f"({terms})")) | SQ(text=Raw(f"({terms})"))
+
+
+def _base_queryset(request, words, *, language=None, filters=None) -> SearchQuerySet:
+    sqs = SearchQuerySet().filter(_match(words)).filter(audience__in=reader_audiences(request))
+    if language:
+        sqs = sqs.filter(language=language)
+    for name, value in (filters or {}).items():
+        if value:
+            sqs = sqs.filter(**{f"{name}_exact": value})
+    return sqs
+
+
+def highlight(text: str, words: list[str], *, length: int = SNIPPET_CHARACTERS) -> SafeString:
+    """A snippet of ``text`` around the first query match, with matches in <mark> (escaped)."""
+    text = " ".join((text or "").split())
+    stems = set(analyzed_terms(" ".join(words))) or {stem(word) for word in words}
+    matches = [m for m in WORD.finditer(text) if stem(normalize(m.group(0))) in stems]
+    start = 0
+    if matches:
+        start = max(0, matches[0].start() - length // 4)
+        space = text.rfind(" ", 0, start)
+        start = space + 1 if space > 0 else start
+    end = min(len(text), start + length)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    pieces, cursor = [], start
+    for match in matches:
+        if match.start() < start or match.end() > end:
+            continue
+        pieces.append(escape(text[cursor : match.start()]))
+        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+        cursor = match.end()
+    pieces.append(escape(text[cursor:end]))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece is escaped above
+
+
+def _visible_hits(request, results, words) -> list[Hit]:
+    """Re-check each engine hit against the database; drop what this reader may not open."""
+    by_model = {}
+    for result in results:
+        by_model.setdefault(result.model._meta.label_lower, []).append(result.pk)
+    allowed = {label: visible_ids(request, label, ids) for label, ids in by_model.items()}
+    hits = []
+    for result in results:
+        if int(result.pk) not in allowed.get(result.model._meta.label_lower, set()):
+            continue
+        hits.append(
+            Hit(
+                title=result.title,
+                url=getattr(result, "url", "") or "",
+                snippet=highlight(getattr(result, "text", "") or getattr(result, "summary", ""), words),
+                type=getattr(result, "content_type", "") or "",
+                language=getattr(result, "language", "") or "",
+                category=getattr(result, "category", "") or "",
+                score=result.score or 0.0,
+            )
+        )
+    return hits
+
+
+def _run(callable_, *args, **kwargs):
+    try:
+        return callable_(*args, **kwargs)
+    except Exception as error:  # any engine failure (missing index, lock, network) means "unavailable"
+        logger.warning("Search engine unavailable: %s", error)
+        raise SearchUnavailable(str(error)) from error
+
+
+def search(request, query: str, *, language: str, page: int = 1, per_page: int = 10, filters=None) -> SearchResults:
+    """A page of permission-checked results for the search page and reports."""
+    query = clean_query(query)
+    results = SearchResults(query=query, language=language, page=max(1, page), per_page=per_page)
+    words = query_words(query)
+    if not words:
+        return results
+
+    def execute(lang):
+        sqs = _base_queryset(request, words, language=lang, filters=filters)
+        for facet in FACETS:
+            sqs = sqs.facet(facet)
+        start = (results.page - 1) * per_page
+        page_results = list(sqs[start : start + per_page])
+        return sqs.count(), page_results, sqs.facet_counts()
+
+    total, page_results, facet_counts = _run(execute, language)
+    if total == 0 and not (filters or {}).get("language"):
+        total, page_results, facet_counts = _run(execute, None)
+        results.fell_back = total > 0
+    results.total = total
+    results.hits = _visible_hits(request, page_results, words)
+    results.facets = {
+        name: sorted(values, key=lambda item: -item[1]) for name, values in (facet_counts.get("fields") or {}).items()
+    }
+    if total == 0:
+        results.suggestion = _run(spelling_suggestion, query)
+    return results
+
+
+def suggest(request, query: str, *, language: str, limit: int = 5) -> list[Hit]:
+    """Typeahead: the best few permission-checked hits, reader's language first."""
+    words = query_words(clean_query(query))
+    if not words:
+        return []
+
+    def execute(lang):
+        # Ask for a few more than shown: some may be dropped by the database re-check.
+        return list(_base_queryset(request, words, language=lang)[: limit * 2])
+
+    page_results = _run(execute, language) or _run(execute, None)
+    return _visible_hits(request, page_results, words)[:limit]
+
+
+def spelling_suggestion(query: str) -> str:
+    """Did you mean: the query with misspelt words replaced by indexed words, or "".
+
+    Asked only when a search finds nothing (it is slow on a large vocabulary), and only for a
+    short query of ordinary words.
+    """
+    words = query_words(query)
+    if not words or len(words) > MAX_SPELLING_WORDS or any(len(word) > MAX_WORD_LENGTH for word in words):
+        return ""
+    backend = connections["default"].get_backend()
+    if hasattr(backend, "create_spelling_suggestion"):  # Whoosh: ask the corrector directly
+        if not backend.setup_complete:
+            backend.setup()
+        suggestion = backend.create_spelling_suggestion(" ".join(words))
+    else:  # engines that compute suggestions while searching (INCLUDE_SPELLING in their connection)
+        suggestion = SearchQuerySet().spelling_suggestion(" ".join(words))
+    suggestion = " ".join((suggestion or "").split())
+    if not suggestion or analyzed_terms(suggestion) == analyzed_terms(" ".join(words)):
+        return ""
+    return suggestion
