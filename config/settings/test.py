@@ -19,3 +19,7 @@ HAYSTACK_CONNECTIONS["default"]["PATH"] = str(WHOOSH_INDEX_PATH)  # noqa: F405
 ACCOUNT_RATE_LIMITS = False
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A file database (per xdist worker), not SQLite's shared in-memory one: threads in tests (the
+# live server, concurrent publishes) then get real separate connections with WAL and busy
+# timeouts, as in production, instead of shared-cache table locks.
+DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

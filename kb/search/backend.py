@@ -81,12 +81,17 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
             writer.commit()
 
     def remove(self, obj_or_string, commit=True):
+        self.remove_many([get_identifier(obj_or_string)])
+
+    def remove_many(self, identifiers):
+        """Remove documents by identifier ("app.model.pk") in one write."""
         if not self.setup_complete:
             self.setup()
         with self.write_lock():
             self.index = self.index.refresh()
             writer = self.index.writer(timeout=60)
-            writer.delete_by_term("id", get_identifier(obj_or_string))
+            for identifier in identifiers:
+                writer.delete_by_term("id", identifier)
             writer.commit()
 
     def clear(self, models=None, commit=True):

@@ -31,23 +31,33 @@ def _index_for(model):
 
 
 def index_pages(page_ids) -> None:
-    """Index the live pages among these ids and remove the rest (runs after commit)."""
+    """Index the live pages among these ids and remove the rest (runs after commit).
+
+    One write per index for the pages to update and one for those to remove, however many.
+    """
     page_ids = list(page_ids)
     live = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).live().specific()}
     backend = connections["default"].get_backend()
+    by_index, gone = {}, []
     for pk in page_ids:
         page = live.get(pk)
-        if page is not None and (index := _index_for(type(page))) is not None:
-            backend.update(index, [page])
-        else:
-            for model in indexed_page_models():
-                backend.remove(f"{model._meta.label_lower}.{pk}")
+        if page is None:
+            gone.extend(f"{model._meta.label_lower}.{pk}" for model in indexed_page_models())
+        elif (index := _index_for(type(page))) is not None:
+            by_index.setdefault(index, []).append(page)
+    for index, pages in by_index.items():
+        backend.update(index, pages)
+    if gone:
+        remove_pages(gone)
 
 
 def remove_pages(identifiers) -> None:
     backend = connections["default"].get_backend()
-    for identifier in identifiers:
-        backend.remove(identifier)
+    if hasattr(backend, "remove_many"):
+        backend.remove_many(identifiers)
+    else:
+        for identifier in identifiers:
+            backend.remove(identifier)
 
 
 def indexed_page_models():
@@ -72,8 +82,18 @@ def subtree_ids(page) -> list[int]:
     return list(Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
 
 
+#: A container page (a category) with at most this many children re-indexes them when published,
+#: so hits show its new title; bigger ones wait for `rebuild_index`.
+MAX_CHILDREN_REINDEXED = 1000
+
+
 def on_published(sender, instance, **kwargs):
-    after_commit(index_pages, [instance.pk])
+    ids = [instance.pk]
+    if _index_for(type(instance)) is None:
+        children = list(Page.objects.child_of(instance).values_list("pk", flat=True)[: MAX_CHILDREN_REINDEXED + 1])
+        if len(children) <= MAX_CHILDREN_REINDEXED:
+            ids += children
+    after_commit(index_pages, ids)
 
 
 def on_unpublished(sender, instance, **kwargs):
