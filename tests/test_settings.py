@@ -145,3 +145,38 @@ def test_without_redis_the_site_runs_on_one_machine(tmp_path, settings_module):
 
     assert values["CHANNEL_LAYERS"]["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_whoosh_on_disk_under_data_dir_is_the_default_search_engine(tmp_path):
+    values = read_settings("config.settings.dev", tmp_path, "HAYSTACK_CONNECTIONS")
+
+    assert values["HAYSTACK_CONNECTIONS"]["default"] == {
+        "ENGINE": "kb.search.backend.MultilingualWhooshEngine",
+        "PATH": str(tmp_path / "data" / "whoosh"),
+    }
+
+
+def test_search_url_switches_to_elasticsearch_or_solr(tmp_path):
+    elastic = read_settings(
+        "config.settings.dev", tmp_path, "HAYSTACK_CONNECTIONS", SEARCH_URL="elasticsearch7://es:9200/helpdesk"
+    )
+    solr = read_settings(
+        "config.settings.dev", tmp_path, "HAYSTACK_CONNECTIONS", SEARCH_URL="solr://solr:8983/solr/helpdesk"
+    )
+
+    assert elastic["HAYSTACK_CONNECTIONS"]["default"] == {
+        "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
+        "URL": "http://es:9200/",
+        "INDEX_NAME": "helpdesk",
+    }
+    assert solr["HAYSTACK_CONNECTIONS"]["default"] == {
+        "ENGINE": "haystack.backends.solr_backend.SolrEngine",
+        "URL": "http://solr:8983/solr/helpdesk",
+    }
+
+
+def test_an_unknown_search_url_refuses_to_start(tmp_path):
+    result = start_django("config.settings.dev", tmp_path, setup=False, SEARCH_URL="sphinx://old:9312/x")
+
+    assert result.returncode != 0
+    assert "SEARCH_URL must start with elasticsearch7:// or solr://" in result.stderr
