@@ -4,11 +4,11 @@ import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from haystack import connections as search_connections
 from haystack.query import SearchQuerySet
 
 
@@ -20,8 +20,7 @@ def check_database() -> dict:
 
 
 def check_search_index() -> dict:
-    backend = search_connections["default"].get_backend()
-    engine = type(backend).__module__.rsplit(".", 1)[-1]
+    engine = settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"].rsplit(".", 1)[-1]
     return {"ok": True, "engine": engine, "documents": SearchQuerySet(using="default").count()}
 
 

@@ -36,7 +36,7 @@ def test_healthz_answers_200_when_every_part_is_ok(client, db):
     assert report["status"] == "ok"
     for part in ("database", "search_index", "channel_layer"):
         assert report[part]["ok"] is True, part
-    assert report["search_index"]["engine"] == "whoosh_backend"
+    assert report["search_index"]["engine"] == "MultilingualWhooshEngine"
     assert "no-cache" in response["Cache-Control"]
 
 

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kb.middleware.VisitorCookieMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -179,6 +180,9 @@ else:
     HAYSTACK_CONNECTIONS = {
         "default": {"ENGINE": "kb.search.backend.MultilingualWhooshEngine", "PATH": str(WHOOSH_INDEX_PATH)}
     }
+# Every hit is re-checked against the database (kb.search.visibility), which drops documents of
+# unknown types; haystack's own per-search filter on registered models would only add cost.
+HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 # Filters combine with AND (haystack's default); the search service itself builds the any-term
 # match of a query's words, since customers type whole sentences.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"

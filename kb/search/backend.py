@@ -27,6 +27,50 @@ _process_lock = threading.RLock()
 COLUMN_FIELD_SUFFIX = "_exact"
 
 
+class _ReusedSearcher:
+    """A searcher that survives haystack's close() so the next search reuses its open files."""
+
+    def __init__(self, searcher):
+        self._searcher = searcher
+
+    def __getattr__(self, name):
+        return getattr(self._searcher, name)
+
+    def close(self):
+        pass
+
+
+class _SearcherCachingIndex:
+    """Wraps a Whoosh index so searches reuse one open searcher, refreshed when the index changed.
+
+    haystack opens (and closes) a new searcher for every search, which re-reads the index's table
+    of contents and reopens every segment file. Backends are per thread, so each thread keeps its
+    own searcher.
+    """
+
+    def __init__(self, index):
+        self._index = index
+        self._searcher = None
+
+    def __getattr__(self, name):
+        return getattr(self._index, name)
+
+    def refresh(self):
+        return self
+
+    def searcher(self, **kwargs):
+        if kwargs:
+            return self._index.searcher(**kwargs)
+        if self._searcher is None:
+            self._searcher = self._index.searcher()
+        else:
+            fresh = self._searcher.refresh()
+            if fresh is not self._searcher:
+                self._searcher.close()
+                self._searcher = fresh
+        return _ReusedSearcher(self._searcher)
+
+
 class MultilingualWhooshSearchBackend(WhooshSearchBackend):
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
@@ -44,6 +88,8 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         # Terms joined without an operator match any of them, ranked by how many match:
         # customers type whole sentences, and requiring every word would find nothing.
         self.parser = QueryParser(self.content_field_name, schema=self.schema, group=OrGroup.factory(0.9))
+        if not isinstance(self.index, _SearcherCachingIndex):
+            self.index = _SearcherCachingIndex(self.index)
 
     @contextmanager
     def write_lock(self):
@@ -70,7 +116,6 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         if not documents:
             return
         with self.write_lock():
-            self.index = self.index.refresh()
             writer = self.index.writer(timeout=60)
             try:
                 for document in documents:
@@ -88,7 +133,6 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         with self.write_lock():
-            self.index = self.index.refresh()
             writer = self.index.writer(timeout=60)
             for identifier in identifiers:
                 writer.delete_by_term("id", identifier)

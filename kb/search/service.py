@@ -11,6 +11,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -104,14 +105,20 @@ def _base_queryset(request, words, *, language=None, filters=None) -> SearchQuer
     return sqs
 
 
+@lru_cache(maxsize=100_000)
+def word_key(word: str) -> str:
+    """How a word of a document compares with the query's words (normalised, stemmed)."""
+    return stem(normalize(word))
+
+
 def highlight(text: str, words: list[str], *, length: int = SNIPPET_CHARACTERS) -> SafeString:
     """A snippet of ``text`` around the first query match, with matches in <mark> (escaped)."""
     text = " ".join((text or "").split())
-    stems = set(analyzed_terms(" ".join(words))) or {stem(word) for word in words}
-    matches = [m for m in WORD.finditer(text) if stem(normalize(m.group(0))) in stems]
+    keys = set(analyzed_terms(" ".join(words))) or {stem(word) for word in words}
+    first = next((m for m in WORD.finditer(text) if word_key(m.group(0)) in keys), None)
     start = 0
-    if matches:
-        start = max(0, matches[0].start() - length // 4)
+    if first is not None:
+        start = max(0, first.start() - length // 4)
         space = text.rfind(" ", 0, start)
         start = space + 1 if space > 0 else start
     end = min(len(text), start + length)
@@ -119,12 +126,11 @@ def highlight(text: str, words: list[str], *, length: int = SNIPPET_CHARACTERS) 
         space = text.rfind(" ", start, end)
         end = space if space > start else end
     pieces, cursor = [], start
-    for match in matches:
-        if match.start() < start or match.end() > end:
-            continue
-        pieces.append(escape(text[cursor : match.start()]))
-        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
-        cursor = match.end()
+    for match in WORD.finditer(text, start, end):
+        if word_key(match.group(0)) in keys:
+            pieces.append(escape(text[cursor : match.start()]))
+            pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+            cursor = match.end()
     pieces.append(escape(text[cursor:end]))
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text) else ""
