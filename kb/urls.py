@@ -6,6 +6,7 @@ from kb.feeds import LatestArticlesAtomFeed, LatestArticlesRssFeed
 app_name = "kb"
 urlpatterns = [
     path("search/", views.search_page, name="search"),
+    path("search/click/", views.search_click, name="search_click"),
     path("feeds/articles.rss", LatestArticlesRssFeed(), name="feed_rss"),
     path("feeds/articles.atom", LatestArticlesAtomFeed(), name="feed_atom"),
 ]

@@ -1,13 +1,22 @@
-"""Public search: the search page and the typeahead suggestions API (both on kb.search.service)."""
+"""Public search: the search page, the typeahead suggestions API (both on kb.search.service) and
+the result-click redirect that feeds the staff search reports (kb.search.analytics)."""
+
+import unicodedata
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kb.models import SearchEvent
+from kb.search.analytics import record_click, record_search
 from kb.search.service import FACETS, SearchResults, SearchUnavailable, clean_query, search, suggest
 
 MAX_PAGE = 100
@@ -37,16 +46,49 @@ def _language(value) -> str:
     return value if value in languages else (get_language() or settings.LANGUAGE_CODE)
 
 
+def _is_local_path(request, url: str) -> bool:
+    """A path on this site ("/en/…"), never another host: "//host", "/\\host", "javascript:", "http://…"."""
+    return (
+        url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        # Browsers drop tabs and newlines inside URLs, so "/\t/evil.example" would become "//evil.example".
+        and not any(character.isspace() or unicodedata.category(character)[0] == "C" for character in url)
+        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    )
+
+
+def _click_urls(request, event: SearchEvent | None, results: SearchResults) -> dict:
+    """Each shown hit's URL -> the click-recording link to it (rank counts across pages)."""
+    if event is None:
+        return {}
+    base = reverse("kb:search_click")
+    first_rank = (results.page - 1) * results.per_page + 1
+    return {
+        hit.url: f"{base}?{urlencode({'e': event.pk, 'r': rank, 'to': hit.url})}"
+        for rank, hit in enumerate(results.hits, start=first_rank)
+        if _is_local_path(request, hit.url)
+    }
+
+
 @require_GET
 def search_page(request):
+    """The search page. A non-empty query is recorded as a "page" search event.
+
+    Paging through or filtering the results continues the same recorded search. Nothing is
+    recorded while search is unavailable: a zero there would claim the help center has no
+    answer, when the engine simply did not ask (the outage itself is logged by the service).
+    """
     query = clean_query(request.GET.get("q", ""))
     language = get_language() or settings.LANGUAGE_CODE
     filters = {name: request.GET.get(name, "")[:200] for name in FACETS if request.GET.get(name)}
-    status, unavailable = 200, False
+    page = _page_number(request.GET.get("page"))
+    status, unavailable, event = 200, False, None
     try:
-        results = search(request, query, language=language, page=_page_number(request.GET.get("page")), filters=filters)
+        results = search(request, query, language=language, page=page, filters=filters)
     except SearchUnavailable:
         results, status, unavailable = SearchResults(query=query, language=language), 503, True
+    if query and not unavailable:
+        event = record_search(request, results, source=SearchEvent.Source.PAGE, continues=page > 1 or bool(filters))
     context = {
         "query": query,
         "results": results,
@@ -54,16 +96,43 @@ def search_page(request):
         "unavailable": unavailable,
         "next_steps": _next_steps(),
         "language_names": settings.LANGUAGE_NATIVE_NAMES,
+        "click_urls": _click_urls(request, event, results),
     }
     return render(request, "kb/search_page.html", context, status=status)
 
 
 @require_GET
 def suggest_api(request):
-    """GET /api/suggest/?q=…&lang=… -> {"results": [{"title", "url", "snippet", "type"}]}."""
+    """GET /api/suggest/?q=…&lang=… -> {"results": [{"title", "url", "snippet", "type"}], "event": id}.
+
+    A non-empty query is recorded as a "suggest" search event; ``event`` (null when nothing was
+    recorded) lets the typeahead send a chosen suggestion through the click link like the page.
+    """
     language = _language(request.GET.get("lang"))
+    query = request.GET.get("q", "")
     try:
-        hits = suggest(request, request.GET.get("q", ""), language=language)
+        hits = suggest(request, query, language=language)
     except SearchUnavailable:
         return JsonResponse({"results": [], "error": "search is temporarily unavailable"}, status=503)
-    return JsonResponse({"results": [hit.as_json() for hit in hits]})
+    event = record_search(request, query, source=SearchEvent.Source.SUGGEST, language=language, result_count=len(hits))
+    return JsonResponse({"results": [hit.as_json() for hit in hits], "event": event.pk if event else None})
+
+
+@never_cache
+@require_GET
+def search_click(request):
+    """GET /<lang>/search/click/?e=<event>&r=<rank>&to=<path>: record a result click, then go there.
+
+    Only paths on this site are followed (anything else is 400, so this is no open redirect).
+    An unknown event, or one of another visitor, still leads to the page but records nothing.
+    """
+    target = request.GET.get("to", "")
+    if not _is_local_path(request, target):
+        return HttpResponseBadRequest(
+            _gettext("This link can only lead to a page on this help center."),
+            content_type="text/plain; charset=utf-8",
+        )
+    record_click(request, request.GET.get("e"), rank=request.GET.get("r"), url=target)
+    response = HttpResponseRedirect(target)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -2,6 +2,7 @@
 
 from kb.models.pages import ArticlePage, ArticlePageTag, CategoryPage, HelpCenterPage, RelatedArticle
 from kb.models.products import Product
+from kb.models.search_analytics import SearchClick, SearchEvent
 from kb.models.stats import ArticleDailyView
 
 __all__ = [
@@ -12,4 +13,6 @@ __all__ = [
     "HelpCenterPage",
     "Product",
     "RelatedArticle",
+    "SearchClick",
+    "SearchEvent",
 ]
