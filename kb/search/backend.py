@@ -61,13 +61,9 @@ class _SearcherCachingIndex:
     def searcher(self, **kwargs):
         if kwargs:
             return self._index.searcher(**kwargs)
-        if self._searcher is None:
-            self._searcher = self._index.searcher()
-        else:
-            fresh = self._searcher.refresh()
-            if fresh is not self._searcher:
-                self._searcher.close()
-                self._searcher = fresh
+        # refresh() returns the same searcher when nothing changed; otherwise a new one that
+        # reuses (and itself closes) the old one's unchanged segment readers.
+        self._searcher = self._searcher.refresh() if self._searcher is not None else self._index.searcher()
         return _ReusedSearcher(self._searcher)
 
 
