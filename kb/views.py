@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from kb.models import SearchEvent
+from kb.ratelimit import rate_limited
 from kb.search.analytics import record_click, record_search
 from kb.search.service import FACETS, SearchResults, SearchUnavailable, clean_query, search, suggest
 
@@ -71,6 +72,7 @@ def _click_urls(request, event: SearchEvent | None, results: SearchResults) -> d
 
 
 @require_GET
+@rate_limited("search")
 def search_page(request):
     """The search page. A non-empty query is recorded as a "page" search event.
 
@@ -102,6 +104,7 @@ def search_page(request):
 
 
 @require_GET
+@rate_limited("suggest", json=True)
 def suggest_api(request):
     """GET /api/suggest/?q=…&lang=… -> {"results": [{"title", "url", "snippet", "type"}], "event": id}.
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from haystack import connections as search_connections
 
 from tests.factories import ensure_help_centers
@@ -31,6 +32,12 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (rate-limit counters, Wagtail's site root paths)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -160,3 +160,22 @@ def test_rebuild_index_indexes_every_live_article_and_reports_progress(
     assert "Indexing 3 articles" in output
     assert "indexed 1 - 3 of 3" in output
     assert search(reader(), "rebuild", language="en").total == 3
+
+
+def test_suggestions_are_rate_limited_with_a_clear_answer(client, help_centers, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "suggest": (3, 60)}
+
+    answers = [client.get("/api/suggest/", {"q": f"printer {n}", "lang": "en"}) for n in range(4)]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert json.loads(answers[-1].content)["results"] == []
+    assert "Too many requests" in json.loads(answers[-1].content)["error"]
+    assert int(answers[-1]["Retry-After"]) > 0
+
+
+def test_the_search_page_is_rate_limited(client, help_centers, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": (2, 60)}
+
+    statuses = [client.get("/en/search/", {"q": "printer"}).status_code for _attempt in range(3)]
+
+    assert statuses == [200, 200, 429]

@@ -183,6 +183,8 @@ else:
 # Every hit is re-checked against the database (kb.search.visibility), which drops documents of
 # unknown types; haystack's own per-search filter on registered models would only add cost.
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
+#: (requests, seconds) per client for cheap-to-abuse endpoints (kb.ratelimit).
+RATE_LIMITS = {"search": (60, 60), "suggest": (120, 60)}
 # Filters combine with AND (haystack's default); the search service itself builds the any-term
 # match of a query's words, since customers type whole sentences.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
