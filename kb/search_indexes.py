@@ -1,14 +1,14 @@
 """Haystack indexes for knowledge-base content.
 
 Later content types (forum topics, success stories) join the unified search by adding an index
-like this one with the same shared fields (text, title, language, category, content_type,
+like this one with the same shared fields (text, title, title_words, language, category, content_type,
 audience, url, summary) and registering who may see a hit (kb.search.visibility).
 """
 
 from haystack import indexes
 
 from kb.models import ArticlePage
-from kb.search.analysis import text_analyzer, title_analyzer
+from kb.search.analysis import text_analyzer, title_analyzer, words_analyzer
 from kb.search.visibility import page_audiences
 
 #: How much a word in the title weighs against the same word in the body.
@@ -18,6 +18,8 @@ TITLE_BOOST = 1.5
 class ArticlePageIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, analyzer=text_analyzer())
     title = indexes.CharField(model_attr="title", boost=TITLE_BOOST, analyzer=title_analyzer())
+    #: The title's words unstemmed, for matching a word still being typed ("jamm" -> "jammed").
+    title_words = indexes.CharField(model_attr="title", analyzer=words_analyzer(), stored=False)
     language = indexes.CharField(faceted=True)
     category = indexes.CharField(faceted=True)
     content_type = indexes.CharField(faceted=True)

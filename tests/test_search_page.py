@@ -179,3 +179,9 @@ def test_the_search_page_is_rate_limited(client, help_centers, settings):
     statuses = [client.get("/en/search/", {"q": "printer"}).status_code for _attempt in range(3)]
 
     assert statuses == [200, 200, 429]
+
+
+def test_suggestions_match_the_word_still_being_typed(client, printing_articles):
+    results = json.loads(client.get("/api/suggest/", {"q": "jamm", "lang": "en"}).content)["results"]
+
+    assert [result["title"] for result in results] == ["Printer is jammed"]

@@ -150,6 +150,11 @@ def title_analyzer():
     return NormalizingTokenizer() | LowercaseFilter() | ScriptStemFilter()
 
 
+def words_analyzer():
+    """Titles word by word, unstemmed: what typeahead matches a half-typed word against."""
+    return NormalizingTokenizer() | LowercaseFilter()
+
+
 def analyzed_terms(text: str, *, keep_stop_words: bool = False) -> list[str]:
     analyzer = title_analyzer() if keep_stop_words else text_analyzer()
     return [token.text for token in analyzer(text)]

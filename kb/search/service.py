@@ -90,13 +90,20 @@ def query_words(query: str) -> list[str]:
     return words[:MAX_QUERY_WORDS]
 
 
-def _match(words: list[str]) -> SQ:
+#: A word being typed is also matched as the start of title words once it has this many letters.
+MIN_PREFIX_LENGTH = 3
+
+
+def _match(words: list[str], prefix: str = "") -> SQ:
     terms = " OR ".join(words)
-    return SQ(title=Raw(f"({terms})")) | SQ(text=Raw(f"({terms})"))
+    match = SQ(title=Raw(f"({terms})")) | SQ(text=Raw(f"({terms})"))
+    if prefix:
+        match |= SQ(title_words=Raw(f"{prefix}*"))
+    return match
 
 
-def _base_queryset(request, words, *, language=None, filters=None) -> SearchQuerySet:
-    sqs = SearchQuerySet().filter(_match(words)).filter(audience__in=reader_audiences(request))
+def _base_queryset(request, words, *, language=None, filters=None, prefix="") -> SearchQuerySet:
+    sqs = SearchQuerySet().filter(_match(words, prefix)).filter(audience__in=reader_audiences(request))
     if language:
         sqs = sqs.filter(language=language)
     for name, value in (filters or {}).items():
@@ -200,14 +207,21 @@ def search(request, query: str, *, language: str, page: int = 1, per_page: int =
 
 
 def suggest(request, query: str, *, language: str, limit: int = 5) -> list[Hit]:
-    """Typeahead: the best few permission-checked hits, reader's language first."""
-    words = query_words(clean_query(query))
+    """Typeahead: the best few permission-checked hits, reader's language first.
+
+    The last word, while still being typed (no space after it), also matches title words it
+    begins: "batt" finds "Battery".
+    """
+    query = clean_query(query)
+    words = query_words(query)
     if not words:
         return []
+    still_typing = query == str(query).rstrip() and len(words[-1]) >= MIN_PREFIX_LENGTH
+    prefix = words[-1] if still_typing and WORD.fullmatch(words[-1]) else ""
 
     def execute(lang):
         # Ask for a few more than shown: some may be dropped by the database re-check.
-        return list(_base_queryset(request, words, language=lang)[: limit * 2])
+        return list(_base_queryset(request, words, language=lang, prefix=prefix)[: limit * 2])
 
     page_results = _run(execute, language) or _run(execute, None)
     return _visible_hits(request, page_results, words)[:limit]
