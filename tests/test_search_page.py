@@ -185,3 +185,21 @@ def test_suggestions_match_the_word_still_being_typed(client, printing_articles)
     results = json.loads(client.get("/api/suggest/", {"q": "jamm", "lang": "en"}).content)["results"]
 
     assert [result["title"] for result in results] == ["Printer is jammed"]
+
+
+def test_a_stale_document_of_an_unknown_type_does_not_break_search(
+    client, printing_articles, django_capture_on_commit_callbacks
+):
+    backend = connections["default"].get_backend()
+    backend.setup()
+    writer = backend.index.writer()
+    writer.update_document(
+        id="gone.model.1", django_ct="gone.model", django_id="1", text="printer leftovers", title="Old printer"
+    )
+    writer.commit()
+
+    response = client.get("/en/search/", {"q": "printer"})
+
+    assert response.status_code == 200
+    assert "Old printer" not in response.content.decode()
+    assert "Set up a printer" in response.content.decode()

@@ -16,6 +16,8 @@ import os
 import threading
 from contextlib import contextmanager
 
+from django.apps import apps
+from haystack.backends import whoosh_backend
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
@@ -23,6 +25,22 @@ from whoosh.fields import ID, TEXT
 from whoosh.qparser import OrGroup, QueryParser
 
 _process_lock = threading.RLock()
+
+
+def _model_or_none(app_label, model_name):
+    """haystack's model lookup, but None for a type the index knows and the code no longer has.
+
+    Without this, one stale document of a removed content type (or a model renamed since the
+    last rebuild) makes every search that ranks it fail until the index is rebuilt.
+    """
+    try:
+        return apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+
+
+# haystack's result processing calls this module-level name for every hit.
+whoosh_backend.haystack_get_model = _model_or_none
 #: Fields whose values are sorted or faceted on (whole-value columns).
 COLUMN_FIELD_SUFFIX = "_exact"
 
