@@ -2,9 +2,7 @@
 
 import re
 
-from tests.factories import make_article
-
-BROWSER_AGENT = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36"}
+from tests.factories import BROWSER_HEADERS, make_article
 
 
 def sections(*titles):
@@ -18,7 +16,7 @@ def sections(*titles):
 def test_a_long_article_has_a_table_of_contents_linking_to_its_sections(client, help_centers):
     article = make_article("Set up printing", body=sections("Before you begin", "Add a printer", "Print a page"))
 
-    html = client.get(article.url, **BROWSER_AGENT).content.decode()
+    html = client.get(article.url, **BROWSER_HEADERS).content.decode()
 
     links = re.findall(r'<a href="#([^"]+)"', html.split('class="toc')[1].split("</nav>")[0])
     assert links == ["before-you-begin", "add-a-printer", "print-a-page"]
@@ -29,7 +27,7 @@ def test_a_long_article_has_a_table_of_contents_linking_to_its_sections(client, 
 def test_a_short_article_has_no_table_of_contents(client, help_centers):
     article = make_article("Mute the sound", body=sections("Mute", "Unmute"))
 
-    html = client.get(article.url, **BROWSER_AGENT).content.decode()
+    html = client.get(article.url, **BROWSER_HEADERS).content.decode()
 
     assert 'class="toc' not in html
 
@@ -43,7 +41,7 @@ def test_repeated_section_titles_get_distinct_anchors(help_centers):
 def test_the_article_shows_breadcrumbs_from_the_help_center_down(client, help_centers):
     article = make_article("Pair a mouse", category="mouse", category_title="Mouse & touchpad")
 
-    html = client.get(article.url, **BROWSER_AGENT).content.decode()
+    html = client.get(article.url, **BROWSER_HEADERS).content.decode()
 
     crumbs = html.split('class="breadcrumbs"')[1].split("</nav>")[0]
     assert re.findall(r'<a href="([^"]+)"', crumbs) == ["/en/", "/en/mouse/"]
@@ -59,7 +57,7 @@ def test_callouts_steps_and_code_render_and_code_stays_left_to_right(client, hel
     ]
     article = make_article("Reset the network", locale="fa", body=body)
 
-    html = client.get(article.url, **BROWSER_AGENT).content.decode()
+    html = client.get(article.url, **BROWSER_HEADERS).content.decode()
 
     assert 'dir="rtl"' in html
     assert "callout-warning" in html and "Back up first." in html

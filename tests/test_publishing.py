@@ -9,9 +9,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from kb.models import ArticlePage
-from tests.factories import UserFactory, make_article
-
-BROWSER_AGENT = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36"}
+from tests.factories import BROWSER_HEADERS, UserFactory, make_article
 
 
 @pytest.fixture
@@ -39,7 +37,7 @@ def test_a_draft_edit_makes_a_revision_and_leaves_the_live_article_unchanged(cli
     assert article.revisions.count() == revisions_before + 1
     assert article.has_unpublished_changes
     assert ArticlePage.objects.get(pk=article.pk).title == "Print a test page"
-    assert "Print a test page (draft)" not in client.get(article.url, **BROWSER_AGENT).content.decode()
+    assert "Print a test page (draft)" not in client.get(article.url, **BROWSER_HEADERS).content.decode()
 
 
 def test_an_editor_cannot_publish_but_submits_and_a_moderator_approves(help_centers, editor, moderator):
@@ -81,7 +79,7 @@ def test_a_scheduled_article_goes_live_only_when_its_time_comes(client, help_cen
 
     article.refresh_from_db()
     assert not article.live
-    assert client.get(article.url or f"/en/getting-started/{article.slug}/", **BROWSER_AGENT).status_code == 404
+    assert client.get(article.url or f"/en/getting-started/{article.slug}/", **BROWSER_HEADERS).status_code == 404
 
     # Let the hour pass: move the scheduled time into the past.
     revision = article.latest_revision
@@ -93,7 +91,7 @@ def test_a_scheduled_article_goes_live_only_when_its_time_comes(client, help_cen
 
     article.refresh_from_db()
     assert article.live
-    assert client.get(article.url, **BROWSER_AGENT).status_code == 200
+    assert client.get(article.url, **BROWSER_HEADERS).status_code == 200
 
 
 def test_a_login_restricted_article_is_hidden_from_visitors_and_listings(client, help_centers):
@@ -101,15 +99,15 @@ def test_a_login_restricted_article_is_hidden_from_visitors_and_listings(client,
     private = make_article("Internal article", category="privacy-test", category_title="Privacy test")
     PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
 
-    response = client.get(private.url, **BROWSER_AGENT)
+    response = client.get(private.url, **BROWSER_HEADERS)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 
-    listing = client.get(public.get_parent().url, **BROWSER_AGENT).content.decode()
-    home = client.get("/en/", **BROWSER_AGENT).content.decode()
+    listing = client.get(public.get_parent().url, **BROWSER_HEADERS).content.decode()
+    home = client.get("/en/", **BROWSER_HEADERS).content.decode()
     assert "Public article" in listing
     assert "Internal article" not in listing
     assert "Internal article" not in home
 
     client.force_login(UserFactory())
-    assert client.get(private.url, **BROWSER_AGENT).status_code == 200
+    assert client.get(private.url, **BROWSER_HEADERS).status_code == 200

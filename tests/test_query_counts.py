@@ -13,10 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kb.models import ArticleDailyView, ArticlePage, CategoryPage
-from tests.factories import make_article
+from tests.factories import BROWSER_USER_AGENT, make_article
 
 #: A normal browser: the article page counts its view (one write), as it would for a reader.
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36"
 #: The most queries each page may run, at any size of the knowledge base.
 MAX_QUERIES = {"help-center home": 13, "category page": 12, "article page": 18}
 CATEGORIES = [("net", "Networking"), ("printing", "Printing")]
@@ -76,9 +75,9 @@ def knowledge_base(help_centers):
 
 def count_queries(client, url: str) -> int:
     """Queries for one request of a page, after a first request has warmed the site caches."""
-    client.get(url, HTTP_USER_AGENT=BROWSER)
+    client.get(url, HTTP_USER_AGENT=BROWSER_USER_AGENT)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, HTTP_USER_AGENT=BROWSER)
+        response = client.get(url, HTTP_USER_AGENT=BROWSER_USER_AGENT)
     assert response.status_code == 200
     return len(queries)
 
@@ -99,7 +98,7 @@ def test_public_pages_run_the_same_queries_with_10_and_with_1000_articles(
         for name, url in pages.items():
             measured[name, size] = count_queries(client, url)
             with django_assert_max_num_queries(MAX_QUERIES[name]):
-                client.get(url, HTTP_USER_AGENT=BROWSER)
+                client.get(url, HTTP_USER_AGENT=BROWSER_USER_AGENT)
 
     print(
         "queries per page (10 / 1000 articles):", {name: (measured[name, 10], measured[name, 1000]) for name in pages}
@@ -111,7 +110,7 @@ def test_public_pages_run_the_same_queries_with_10_and_with_1000_articles(
 def test_the_article_page_counts_a_readers_view_but_not_a_bots(client, knowledge_base):
     article = knowledge_base["article"]
 
-    client.get(article.url, HTTP_USER_AGENT=BROWSER)
+    client.get(article.url, HTTP_USER_AGENT=BROWSER_USER_AGENT)
     client.get(article.url, HTTP_USER_AGENT="Googlebot/2.1 (+http://www.google.com/bot.html)")
     client.get(article.url)
 

@@ -11,11 +11,10 @@ from django.test import Client
 
 from kb.models import SearchClick, SearchEvent
 from kb.visitor import VISITOR_COOKIE
-from tests.factories import make_article
+from tests.factories import BROWSER_USER_AGENT, make_article
 
 pytestmark = pytest.mark.django_db
 
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36"
 CRAWLER = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 READER_IP = "203.0.113.77"
 
@@ -23,7 +22,7 @@ READER_IP = "203.0.113.77"
 @pytest.fixture
 def visitor():
     """A browser (the test client keeps cookies between requests, like a browser)."""
-    return Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR=READER_IP)
+    return Client(HTTP_USER_AGENT=BROWSER_USER_AGENT, REMOTE_ADDR=READER_IP)
 
 
 @pytest.fixture
@@ -165,7 +164,7 @@ def test_a_click_with_a_bad_event_still_leads_to_the_page_but_records_nothing(vi
 def test_a_result_link_shared_with_someone_else_does_not_count_as_their_click(visitor, articles):
     links = result_links(visitor.get("/en/search/", {"q": "password"}))
 
-    response = Client(HTTP_USER_AGENT=BROWSER).get(links[0])
+    response = Client(HTTP_USER_AGENT=BROWSER_USER_AGENT).get(links[0])
 
     assert response.status_code == 302
     assert not SearchClick.objects.exists()

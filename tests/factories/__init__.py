@@ -7,6 +7,10 @@ from django.contrib.auth import get_user_model
 from kb.importing import ArticleSource, ensure_help_center, import_article, translation_key_for
 from kb.models import ArticlePage
 
+#: A reader's browser: views and searches from it are counted (bots and empty agents are not).
+BROWSER_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36"
+BROWSER_HEADERS = {"HTTP_USER_AGENT": BROWSER_USER_AGENT}
+
 
 def ensure_help_centers() -> dict:
     return {code: ensure_help_center(code) for code, _name in settings.LANGUAGES}
