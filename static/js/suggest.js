@@ -220,6 +220,9 @@
   Typeahead.prototype.render = function (query, results, event) {
     var self = this;
     var listId = this.listbox.id;
+    // A late response must not take away the option the reader has just moved to with the keys:
+    // if the same result is in the new list, it stays the active one.
+    var activeKey = this.activeIndex >= 0 ? this.options[this.activeIndex].dataset.key : null;
     this.listbox.textContent = "";
     this.options = [];
     this.activeIndex = -1;
@@ -239,6 +242,7 @@
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
       option.dataset.href = self.linkFor(result, index + 1, event);
+      option.dataset.key = result.url;
       title.className = "suggest-title";
       title.textContent = result.title;
       option.appendChild(title);
@@ -257,11 +261,20 @@
     seeAll.className = "suggest-option suggest-see-all";
     seeAll.setAttribute("role", "option");
     seeAll.setAttribute("aria-selected", "false");
+    seeAll.dataset.key = "";
     seeAll.appendChild(withQuery(this.labels.suggestSeeAllLabel, query));
     this.listbox.appendChild(seeAll);
     this.options.push(seeAll);
 
     this.open();
+    if (activeKey !== null) {
+      this.activate(
+        this.options.findIndex(function (option) {
+          return option.dataset.key === activeKey;
+        }),
+        false
+      );
+    }
     this.status.textContent = format(this.labels.suggestCountLabel, String(results.length));
   };
 

@@ -159,7 +159,16 @@ def test_a_chosen_suggestion_is_counted_as_a_click_on_that_result(browser, live_
             timeout=SUGGESTION_DEADLINE_MS
         )
 
+        option = page.get_by_role("option", name="Check the battery status")
         page.keyboard.press("ArrowDown")
+        expect(option).to_have_attribute("aria-selected", "true")
+
+        # The reader goes on typing while moved into the list: the newer answer re-renders the
+        # list, and the option they chose stays the active one.
+        with page.expect_response(lambda response: "/api/suggest/" in response.url and "statuses" in response.url):
+            page.keyboard.type("es", delay=20)
+        expect(option).to_have_attribute("aria-selected", "true")
+
         with page.expect_request("**/en/search/click/?*"):
             page.keyboard.press("Enter")
         page.wait_for_url(f"**{battery_article.url}")
