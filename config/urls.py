@@ -23,6 +23,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("support/", include("support.urls")),
+    path("forum/", include("forum.urls")),
     path("", include(kb_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

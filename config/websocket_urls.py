@@ -1,3 +1,5 @@
-"""WebSocket routes. Each feature app adds its consumers here (the forum's live topics come later)."""
+"""WebSocket routes: each feature app lists its consumers in its own routing module."""
 
-websocket_urlpatterns: list = []
+from forum.routing import websocket_urlpatterns as forum_websocket_urlpatterns
+
+websocket_urlpatterns: list = [*forum_websocket_urlpatterns]

@@ -1,0 +1,5 @@
+"""Public URLs of the support app, mounted under the language prefix (/<lang>/support/)."""
+
+app_name = "support"
+
+urlpatterns: list = []
