@@ -3,6 +3,7 @@
 import re
 
 from kb.models import ArticleDailyView
+from kb.signals import article_viewed
 
 #: User agents of crawlers, link previewers and monitoring tools: their visits are not readers.
 BOT_USER_AGENT = re.compile(
@@ -20,3 +21,4 @@ def record_article_view(page, request) -> None:
     if request.method != "GET" or getattr(request, "is_preview", False) or is_probably_bot(request):
         return
     ArticleDailyView.add_view(page.pk)
+    article_viewed.send(sender=type(page), page=page, request=request)
