@@ -1,0 +1,74 @@
+"""Who may see what in the forum: the one check every exit uses.
+
+Pages, search results and suggestions (kb.search.visibility), websockets and notifications all
+ask these functions, so a restricted category, a hidden topic or a deleted one stays invisible
+everywhere at once.
+
+* A category is visible when it is public (no ``restricted_to`` groups) or the reader is in one
+  of its groups.
+* A topic is visible when it is not deleted, not hidden, and its category is visible.
+* Moderators (staff, superusers and the "Community moderators" group) see every category and
+  hidden topics too; nobody sees a deleted topic.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from forum.models import Category, Topic
+
+MODERATORS_GROUP = "Community moderators"
+
+
+def is_moderator(user) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    cached = getattr(user, "_forum_is_moderator", None)
+    if cached is None:
+        cached = user.groups.filter(name=MODERATORS_GROUP).exists()
+        user._forum_is_moderator = cached
+    return cached
+
+
+def visible_categories(user) -> QuerySet:
+    if is_moderator(user):
+        return Category.objects.all()
+    restriction = Category.restricted_to.through.objects.filter(category_id=OuterRef("pk"))
+    allowed = Q(~Exists(restriction))
+    if user is not None and user.is_authenticated and user.is_active:
+        allowed |= Q(Exists(restriction.filter(group__user=user)))
+    return Category.objects.filter(allowed)
+
+
+def visible_topics(user) -> QuerySet:
+    topics = Topic.objects.filter(deleted_at__isnull=True)
+    if is_moderator(user):
+        return topics
+    return topics.filter(is_hidden=False, category__in=visible_categories(user))
+
+
+def can_view_category(user, category) -> bool:
+    return visible_categories(user).filter(pk=category.pk).exists()
+
+
+def can_view_topic(user, topic) -> bool:
+    return visible_topics(user).filter(pk=topic.pk).exists()
+
+
+def visible_topic_ids(user, ids) -> set[int]:
+    """Of these topic ids, the ones this user may open (the search re-check)."""
+    return set(visible_topics(user).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
+def can_see_post(user, post) -> bool:
+    """Whether the post's text is shown (its topic being visible): hidden or held posts are shown
+    only to moderators, and held ones also to their author; deleted ones to nobody."""
+    if post.deleted_at is not None:
+        return False
+    if is_moderator(user):
+        return True
+    if post.is_hidden:
+        return False
+    if not post.is_approved:
+        return user is not None and user.is_authenticated and post.author_id == user.pk
+    return True
