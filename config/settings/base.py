@@ -184,7 +184,7 @@ else:
 # unknown types; haystack's own per-search filter on registered models would only add cost.
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 #: (requests, seconds) per client for cheap-to-abuse endpoints (kb.ratelimit).
-RATE_LIMITS = {"search": (60, 60), "suggest": (120, 60)}
+RATE_LIMITS = {"search": (60, 60), "suggest": (120, 60), "vote": (30, 60), "contact": (10, 600)}
 # Filters combine with AND (haystack's default); the search service itself builds the any-term
 # match of a query's words, since customers type whole sentences.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
@@ -265,6 +265,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Support <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: Where new-ticket notifications go (support.tickets); the team's shared inbox.
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@localhost")
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Help Center")
