@@ -191,6 +191,17 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 # Wagtail's own admin search uses the database backend; public search goes through haystack.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
+# --- Forum ----------------------------------------------------------------------------------
+#: Members who are not yet trusted (see forum.services.reputation.is_trusted) may post this many
+#: times an hour; their links carry rel="nofollow".
+FORUM_NEW_MEMBER_POSTS_PER_HOUR = 10
+FORUM_TRUSTED_REPUTATION = 50
+FORUM_TRUSTED_AFTER_DAYS = 7
+#: Authors may delete their own posts for this long after posting (moderators always).
+FORUM_DELETE_WINDOW_HOURS = 24
+FORUM_MAX_IMAGE_BYTES = 2 * 1024 * 1024
+RATE_LIMITS["forum_preview"] = (60, 60)
+
 # --- Accounts (django-allauth) --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
