@@ -1,5 +1,29 @@
 """Public URLs of the forum app, mounted under the language prefix (/<lang>/forum/)."""
 
+from django.urls import path
+
+from forum.views import answers, asking, browsing, writing
+
 app_name = "forum"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", browsing.forum_index, name="index"),
+    path("c/<str:slug>/", browsing.category_page, name="category"),
+    path("t/<int:pk>/<str:slug>/", browsing.topic_page, name="topic"),
+    path("t/<int:pk>/", browsing.topic_redirect, name="topic_short"),
+    path("p/<int:pk>/", browsing.post_redirect, name="post"),
+    path("p/<int:pk>/history/", browsing.post_history, name="post_history"),
+    path("u/<int:pk>/", browsing.member_page, name="member"),
+    path("new/", writing.new_topic, name="new_topic"),
+    path("t/<int:pk>/reply/", writing.reply_view, name="reply"),
+    path("p/<int:pk>/edit/", writing.edit_view, name="edit_post"),
+    path("p/<int:pk>/delete/", writing.delete_view, name="delete_post"),
+    path("preview/", writing.preview, name="preview"),
+    path("upload/", writing.upload_image, name="upload"),
+    path("p/<int:pk>/vote/", answers.vote_view, name="vote"),
+    path("p/<int:pk>/accept/", answers.accept_view, name="accept"),
+    path("t/<int:pk>/clear-answer/", answers.clear_answer_view, name="clear_answer"),
+    path("t/<int:pk>/draft-article/", answers.draft_article_view, name="draft_article"),
+    path("similar/", asking.similar, name="similar"),
+    path("similar/open/", asking.open_similar, name="open_similar"),
+]

@@ -1,0 +1,228 @@
+"""Writing in the forum: new topics, replies, edits and deletions.
+
+Each function checks the rules, writes, keeps counters, reputation and the search index in step,
+and announces the change with a forum signal after the transaction commits.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from forum.markdown import MAX_TITLE_CHARACTERS, clean_body, clean_title, render
+from forum.models import BadgeAward, Post, PostRevision, Tag, Topic
+from forum.permissions import can_view_category, can_view_topic, is_moderator
+from forum.search import reindex_topic_after_commit
+from forum.services.dispatch import send_after_commit
+from forum.services.errors import ActionRefused, NotAllowed, TooManyPosts
+from forum.services.mentions import mention_targets
+from forum.services.reading import mark_read
+from forum.services.reputation import ACCEPTED_ANSWER_POINTS, award_badges, change_stats, is_trusted
+from forum.signals import post_created, post_edited, topic_changed
+
+MAX_TAGS = 5
+MIN_TITLE_CHARACTERS = 8
+
+
+def require_member(user) -> None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise NotAllowed(_("Log in to take part in the forum."))
+
+
+def checked_body(text: str) -> str:
+    try:
+        return clean_body(text)
+    except ValidationError as error:
+        raise ActionRefused(error.messages[0]) from None
+
+
+def checked_title(title: str) -> str:
+    title = clean_title(title)
+    if len(title) < MIN_TITLE_CHARACTERS:
+        raise ActionRefused(
+            _("Give your topic a title of at least %(count)s characters.") % {"count": MIN_TITLE_CHARACTERS}
+        )
+    if len(title) > MAX_TITLE_CHARACTERS:
+        raise ActionRefused(_("Titles can be at most %(count)s characters long.") % {"count": MAX_TITLE_CHARACTERS})
+    return title
+
+
+def render_body(text: str, author) -> str:
+    try:
+        return render(text, nofollow=not is_trusted(author), members=mention_targets(text))
+    except ValidationError as error:
+        raise ActionRefused(error.messages[0]) from None
+
+
+def check_post_allowance(user) -> None:
+    """New members may post FORUM_NEW_MEMBER_POSTS_PER_HOUR times an hour; trusted ones freely."""
+    if is_trusted(user):
+        return
+    since = timezone.now() - timedelta(hours=1)
+    if Post.objects.filter(author=user, created_at__gte=since).count() >= settings.FORUM_NEW_MEMBER_POSTS_PER_HOUR:
+        raise TooManyPosts(
+            _("New members can post %(count)s times an hour. Please wait a while and try again.")
+            % {"count": settings.FORUM_NEW_MEMBER_POSTS_PER_HOUR}
+        )
+
+
+def topic_slug(title: str) -> str:
+    return slugify(title, allow_unicode=True)[:200].strip("-") or "topic"
+
+
+def _set_tags(topic, names) -> None:
+    tags = []
+    for name in list(dict.fromkeys(name.strip() for name in names if name and name.strip()))[:MAX_TAGS]:
+        slug = slugify(name, allow_unicode=True)[:60]
+        if slug:
+            tags.append(Tag.objects.get_or_create(slug=slug, defaults={"name": name[:60]})[0])
+    topic.tags.set(tags)
+
+
+def create_topic(user, *, category, title, body, is_question=True, language="en", tags=()) -> Topic:
+    """Open a topic with its first post; returns the topic."""
+    require_member(user)
+    if not can_view_category(user, category):
+        raise NotAllowed(_("You cannot post in this category."))
+    title, body = checked_title(title), checked_body(body)
+    check_post_allowance(user)
+    html = render_body(body, user)
+    now = timezone.now()
+    with transaction.atomic():
+        topic = Topic.objects.create(
+            category=category,
+            title=title,
+            slug=topic_slug(title),
+            author=user,
+            language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+            is_question=is_question,
+            post_count=1,
+            created_at=now,
+            last_posted_at=now,
+        )
+        post = Post.objects.create(topic=topic, author=user, position=1, body_markdown=body, body_html=html)
+        if tags:
+            _set_tags(topic, tags)
+        change_stats(user.pk, post_count=1)
+        mark_read(user, topic, 1, state=False)
+        reindex_topic_after_commit(topic)
+        send_after_commit(post_created, post=post)
+    return topic
+
+
+def reply(user, topic, body) -> Post:
+    """Add a post at the next position of ``topic``; returns the post."""
+    require_member(user)
+    if not can_view_topic(user, topic):
+        raise NotAllowed(_("You cannot reply to this topic."))
+    if topic.is_locked and not is_moderator(user):
+        raise NotAllowed(_("This topic is locked: it takes no new replies."))
+    body = checked_body(body)
+    check_post_allowance(user)
+    html = render_body(body, user)
+    now = timezone.now()
+    with transaction.atomic():
+        # The update takes the topic row's write lock before the read, so concurrent replies
+        # queue here and each gets the next position.
+        Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_posted_at=now)
+        position = Topic.objects.filter(pk=topic.pk).values_list("post_count", flat=True).get()
+        post = Post.objects.create(
+            topic=topic, author=user, position=position, body_markdown=body, body_html=html, created_at=now
+        )
+        topic.post_count, topic.last_posted_at = position, now
+        is_answer = topic.is_question and topic.author_id != user.pk
+        change_stats(user.pk, post_count=1, **({"answer_count": 1} if is_answer else {}))
+        if is_answer:
+            award_badges(user.pk, BadgeAward.Badge.FIRST_ANSWER)
+        mark_read(user, topic, position)
+        reindex_topic_after_commit(topic)
+        send_after_commit(post_created, post=post)
+    return post
+
+
+def can_edit_post(user, post) -> bool:
+    if user is None or not user.is_authenticated or post.deleted_at is not None:
+        return False
+    if is_moderator(user):
+        return True
+    return post.author_id == user.pk and not post.is_hidden and not post.topic.is_locked
+
+
+def edit_post(user, post, body, *, title=None) -> Post:
+    """Change a post's text (and, for an opening post, its topic's title), keeping the history.
+
+    The first edit records the original text as a revision too, so moderators see every version.
+    """
+    require_member(user)
+    if not can_edit_post(user, post) or not can_view_topic(user, post.topic):
+        raise NotAllowed(_("You cannot edit this post."))
+    body = checked_body(body)
+    topic = post.topic
+    new_title = checked_title(title) if title is not None and post.position == 1 else topic.title
+    if body == post.body_markdown and new_title == topic.title:
+        return post
+    html = render_body(body, post.author)
+    now = timezone.now()
+    with transaction.atomic():
+        if body != post.body_markdown:
+            if not post.revisions.exists():
+                PostRevision.objects.create(
+                    post=post, editor=post.author, body_markdown=post.body_markdown, created_at=post.created_at
+                )
+            PostRevision.objects.create(post=post, editor=user, body_markdown=body, created_at=now)
+            post.body_markdown, post.body_html, post.edited_at = body, html, now
+            post.save(update_fields=["body_markdown", "body_html", "edited_at"])
+            send_after_commit(post_edited, post=post)
+        if new_title != topic.title:
+            topic.title, topic.slug = new_title, topic_slug(new_title)
+            topic.save(update_fields=["title", "slug"])
+            send_after_commit(topic_changed, topic=topic)
+        reindex_topic_after_commit(topic)
+    return post
+
+
+def can_delete_post(user, post) -> bool:
+    """Moderators always; authors within FORUM_DELETE_WINDOW_HOURS of posting, and an opening
+    post (which deletes the topic) only while nobody has replied."""
+    if user is None or not user.is_authenticated or post.deleted_at is not None:
+        return False
+    if is_moderator(user):
+        return True
+    if post.author_id != user.pk or post.is_hidden or post.topic.is_locked:
+        return False
+    if timezone.now() - post.created_at > timedelta(hours=settings.FORUM_DELETE_WINDOW_HOURS):
+        return False
+    return post.position != 1 or post.topic.post_count <= 1
+
+
+def delete_post(user, post) -> Post:
+    """Soft-delete a post: its position stays as a placeholder. Deleting the opening post
+    deletes the topic; deleting the accepted answer clears it."""
+    require_member(user)
+    if not can_delete_post(user, post) or not can_view_topic(user, post.topic):
+        raise NotAllowed(_("You cannot delete this post."))
+    topic = post.topic
+    now = timezone.now()
+    with transaction.atomic():
+        post.deleted_at = now
+        post.save(update_fields=["deleted_at"])
+        changed = []
+        if topic.accepted_answer_id == post.pk:
+            topic.accepted_answer = None
+            changed.append("accepted_answer")
+            if post.author_id != topic.author_id:
+                change_stats(post.author_id, reputation=-ACCEPTED_ANSWER_POINTS, accepted_count=-1)
+        if post.position == 1:
+            topic.deleted_at = now
+            changed.append("deleted_at")
+        if changed:
+            topic.save(update_fields=changed)
+            send_after_commit(topic_changed, topic=topic)
+        reindex_topic_after_commit(topic)
+        send_after_commit(post_edited, post=post)
+    return post

@@ -1,0 +1,56 @@
+"""Views and read positions: counted cheaply, never blocking the page."""
+
+from django.core.cache import cache
+from django.db.models import F
+from django.utils import timezone
+
+from forum.models import Topic, TopicReadState
+from kb.ratelimit import client_key
+from kb.views_counter import is_probably_bot
+from kb.visitor import get_visitor_id
+
+#: A reader's repeated visits to one topic within this many seconds count as one view.
+VIEW_WINDOW_SECONDS = 60 * 60
+
+
+def record_view(request, topic) -> bool:
+    """Count a view of ``topic`` (not by bots; once per reader per hour). True when counted."""
+    if request.method != "GET" or is_probably_bot(request):
+        return False
+    user = getattr(request, "user", None)
+    reader = f"u{user.pk}" if user is not None and user.is_authenticated else get_visitor_id(request)
+    reader = reader or f"a{client_key(request)}"
+    if not cache.add(f"forum:viewed:{topic.pk}:{reader}", 1, timeout=VIEW_WINDOW_SECONDS):
+        return False
+    Topic.objects.filter(pk=topic.pk).update(view_count=F("view_count") + 1)
+    return True
+
+
+def read_state(user, topic) -> TopicReadState | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return TopicReadState.objects.filter(user=user, topic=topic).first()
+
+
+def mark_read(user, topic, position: int, *, state=None) -> None:
+    """Remember that ``user`` has read ``topic`` up to ``position`` (never moving backwards).
+
+    ``state`` is the member's TopicReadState when the caller already has it, or False when the
+    caller knows there is none; None means look it up.
+    """
+    if user is None or not user.is_authenticated:
+        return
+    if state is None:
+        state = read_state(user, topic)
+    if state and state.last_read_position >= position:
+        return
+    now = timezone.now()
+    if state:
+        TopicReadState.objects.filter(pk=state.pk, last_read_position__lt=position).update(
+            last_read_position=position, updated_at=now
+        )
+        state.last_read_position = position
+        return
+    TopicReadState.objects.update_or_create(
+        user=user, topic=topic, defaults={"last_read_position": position, "updated_at": now}
+    )

@@ -1,0 +1,1 @@
+"""The forum's pages and form endpoints: thin views over forum.services and forum.permissions."""
