@@ -1,5 +1,16 @@
 """Public URLs of the support app, mounted under the language prefix (/<lang>/support/)."""
 
+from django.urls import path
+
+from support import views
+
 app_name = "support"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("contact/", views.contact, name="contact"),
+    path("contact/suggestions/", views.contact_suggestions, name="contact_suggestions"),
+    path("contact/thanks/<str:token>/", views.contact_thanks, name="contact_thanks"),
+    path("articles/<int:page_id>/vote/", views.vote, name="vote"),
+    path("articles/<int:page_id>/solved/", views.solved, name="solved"),
+    path("articles/<int:page_id>/open/", views.open_suggestion, name="open_suggestion"),
+]

@@ -73,7 +73,12 @@ def test_a_database_error_is_logged_and_not_raised_into_the_caller(monkeypatch, 
 @pytest.mark.django_db
 def test_overlong_and_untrusted_values_are_bounded():
     event = record_event(
-        Event.Kind.SUGGESTIONS_SHOWN, query="wifi " * 100, rank=10**6, flow="elsewhere", language="xx", visit_id="z" * 99
+        Event.Kind.SUGGESTIONS_SHOWN,
+        query="wifi " * 100,
+        rank=10**6,
+        flow="elsewhere",
+        language="xx",
+        visit_id="z" * 99,
     )
 
     assert len(event.query) <= 200 and event.rank is None and event.flow == "" and event.language == ""

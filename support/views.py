@@ -1,0 +1,201 @@
+"""Public support pages: the article vote, contact support with live suggestions, and the
+links that record a suggestion opened and a problem solved. Thin: the work is in the services
+(support.votes, support.tickets, support.suggestions, support.events)."""
+
+from django.contrib import messages
+from django.core import signing
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kb.models import ArticlePage
+from kb.ratelimit import rate_limited
+from kb.search.visibility import visible_page_ids
+from kb.views_counter import is_probably_bot
+from kb.visitor import get_or_create_visitor_id, get_visitor_id
+from support.events import record_event
+from support.forms import ContactForm, VoteForm
+from support.models import Event, Ticket
+from support.suggestions import suggest_for_contact
+from support.tickets import open_ticket
+from support.visits import clean_visit_id, current_visit_id, forget_visit, new_visit_id, remember_visit
+from support.vote_widget import widget_context
+from support.votes import cast_vote, current_vote
+
+VOTE_ANCHOR = "#article-vote"
+THANKS_SALT = "support.contact.thanks"
+
+
+def _visible_article(request, page_id) -> ArticlePage:
+    """The live article this reader may open, or 404 (never reveals a private one)."""
+    article = ArticlePage.objects.filter(pk=page_id).live().first()
+    if article is None or article.pk not in visible_page_ids(request, [article.pk]):
+        raise Http404
+    return article
+
+
+def _back_to_article(request, article, *, from_contact="") -> HttpResponseRedirect:
+    query = f"?{urlencode({'from_contact': from_contact})}" if from_contact else ""
+    return HttpResponseRedirect(article.get_url(request) + query + VOTE_ANCHOR)
+
+
+@require_POST
+@rate_limited("vote")
+def vote(request, page_id):
+    """A Yes/No (and for a No, why) on an article: plain form POST + redirect, or an inline swap."""
+    article = _visible_article(request, page_id)
+    form = VoteForm(request.POST)
+    from_contact = clean_visit_id(request.POST.get("from_contact"))
+    if not form.is_valid():
+        if request.htmx:
+            state = "why" if request.POST.get("helpful") == "no" else None
+            context = widget_context(request, article, current_vote(request, article), form=form, state=state)
+            return render(request, "support/includes/article_vote.html", context, status=400)
+        messages.error(request, _("Please choose Yes or No, and keep the comment under 1,000 characters."))
+        return _back_to_article(request, article, from_contact=from_contact)
+    outcome = cast_vote(
+        request,
+        article,
+        helpful=form.cleaned_data["helpful"] == "yes",
+        reason=form.cleaned_data["reason"],
+        comment=form.cleaned_data["comment"],
+        revision_id=form.cleaned_data["revision"],
+    )
+    if request.htmx:
+        return render(request, "support/includes/article_vote.html", widget_context(request, article, outcome.vote))
+    return _back_to_article(request, article, from_contact=from_contact)
+
+
+@require_POST
+def solved(request, page_id):
+    """ "This solved my problem" on an article opened from the contact form's suggestions.
+
+    Recorded once per visit and article, and only for the visitor who started that visit: a
+    link with someone else's visit id confirms nothing.
+    """
+    article = _visible_article(request, page_id)
+    visit_id = clean_visit_id(request.POST.get("from_contact"))
+    visitor_id = get_visitor_id(request)
+    started_by_this_visitor = (
+        visit_id
+        and visitor_id
+        and Event.objects.filter(kind=Event.Kind.CONTACT_STARTED, visit_id=visit_id, visitor_id=visitor_id).exists()
+    )
+    if started_by_this_visitor and not is_probably_bot(request):
+        already = Event.objects.filter(kind=Event.Kind.SOLVED_CONFIRMED, visit_id=visit_id, article=article).exists()
+        if not already:
+            record_event(
+                Event.Kind.SOLVED_CONFIRMED,
+                request=request,
+                flow=Event.Flow.CONTACT,
+                visit_id=visit_id,
+                article=article,
+            )
+    if request.htmx:
+        context = widget_context(request, article, current_vote(request, article), solved=True)
+        return render(request, "support/includes/article_vote.html", context)
+    messages.success(request, _("We're glad this solved your problem. You don't need to contact support."))
+    return HttpResponseRedirect(article.get_url(request) + VOTE_ANCHOR)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def contact(request):
+    if request.method == "POST":
+        return _submit_contact(request)
+    visit_id = current_visit_id(request) or new_visit_id()
+    _record_contact_started(request, visit_id)
+    initial = {"email": request.user.email} if request.user.is_authenticated else {}
+    response = render(
+        request, "support/contact.html", _contact_context(request, ContactForm(initial=initial), visit_id)
+    )
+    remember_visit(response, visit_id)
+    return response
+
+
+def _record_contact_started(request, visit_id):
+    if not Event.objects.filter(kind=Event.Kind.CONTACT_STARTED, visit_id=visit_id).exists():
+        record_event(Event.Kind.CONTACT_STARTED, request=request, flow=Event.Flow.CONTACT, visit_id=visit_id)
+
+
+def _contact_context(request, form, visit_id) -> dict:
+    return {
+        "form": form,
+        "visit_id": visit_id,
+        "suggestions_url": reverse("support:contact_suggestions"),
+        "logged_in": request.user.is_authenticated,
+    }
+
+
+@rate_limited("contact")
+def _submit_contact(request):
+    form = ContactForm(request.POST)
+    if form.is_from_a_bot:  # the honeypot: look like success, store nothing
+        return HttpResponseRedirect(reverse("support:contact_thanks", args=["-"]))
+    if not form.is_valid():
+        visit_id = clean_visit_id(request.POST.get("visit")) or current_visit_id(request) or new_visit_id()
+        return render(request, "support/contact.html", _contact_context(request, form, visit_id), status=400)
+    data = form.cleaned_data
+    outcome = open_ticket(
+        subject=data["subject"],
+        description=data["description"],
+        email=data["email"],
+        language=get_language(),
+        requester=request.user if request.user.is_authenticated else None,
+        visitor_id=get_or_create_visitor_id(request),
+        visit_id=data["visit"],
+    )
+    token = signing.dumps(outcome.ticket.reference, salt=THANKS_SALT)
+    response = HttpResponseRedirect(reverse("support:contact_thanks", args=[token]))
+    forget_visit(response)
+    return response
+
+
+@require_GET
+def contact_thanks(request, token):
+    """After a submit (Post/Redirect/Get): the reference, from a signed token only this flow makes."""
+    try:
+        reference = signing.loads(token, salt=THANKS_SALT, max_age=7 * 24 * 60 * 60)
+    except signing.BadSignature:
+        reference = ""
+    ticket = Ticket.objects.filter(reference=reference).only("reference", "requester_email").first()
+    return render(request, "support/contact_thanks.html", {"ticket": ticket})
+
+
+@require_GET
+@rate_limited("suggest")
+def contact_suggestions(request):
+    """The articles to show beside the contact form for what was typed (an HTML fragment)."""
+    visit_id = clean_visit_id(request.GET.get("visit"))
+    text = " ".join(str(request.GET.get(name, ""))[:1000] for name in ("subject", "description", "q"))
+    shown = suggest_for_contact(request, text, visit_id=visit_id, language=get_language()) if visit_id else None
+    return render(request, "support/includes/contact_suggestions.html", {"shown": shown})
+
+
+@require_GET
+def open_suggestion(request, page_id):
+    """A suggested article opened: recorded, then a redirect to the article (never elsewhere)."""
+    article = _visible_article(request, page_id)
+    visit_id = clean_visit_id(request.GET.get("visit"))
+    flow = request.GET.get("flow") if request.GET.get("flow") in (Event.Flow.CONTACT, Event.Flow.FORUM) else ""
+    try:
+        rank = int(request.GET.get("rank", ""))
+    except ValueError:
+        rank = None
+    if visit_id and flow:
+        record_event(
+            Event.Kind.SUGGESTION_OPENED,
+            request=request,
+            flow=flow,
+            visit_id=visit_id,
+            article=article,
+            rank=rank,
+            query=str(request.GET.get("q", ""))[:200],
+        )
+    query = f"?{urlencode({'from_contact': visit_id})}" if visit_id and flow == Event.Flow.CONTACT else ""
+    return HttpResponseRedirect(article.get_url(request) + query)
