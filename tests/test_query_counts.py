@@ -17,7 +17,10 @@ from tests.factories import BROWSER_USER_AGENT, make_article
 
 #: A normal browser: the article page counts its view (one write), as it would for a reader.
 #: The most queries each page may run, at any size of the knowledge base.
-MAX_QUERIES = {"help-center home": 13, "category page": 12, "article page": 18}
+#: The article page's 22: 18 for the page itself, then 3 to record the view in the support event
+#: log (an insert inside its own savepoint, so a failure can never break the page) and 1 for the
+#: reader's own vote on the live revision ("Did this solve your problem?").
+MAX_QUERIES = {"help-center home": 13, "category page": 12, "article page": 22}
 CATEGORIES = [("net", "Networking"), ("printing", "Printing")]
 
 
