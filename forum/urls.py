@@ -9,7 +9,6 @@ app_name = "forum"
 urlpatterns = [
     path("", browsing.forum_index, name="index"),
     path("c/<str:slug>/", browsing.category_page, name="category"),
-    path("t/<int:pk>/<str:slug>/", browsing.topic_page, name="topic"),
     path("t/<int:pk>/", browsing.topic_redirect, name="topic_short"),
     path("p/<int:pk>/", browsing.post_redirect, name="post"),
     path("p/<int:pk>/history/", browsing.post_history, name="post_history"),
@@ -26,4 +25,6 @@ urlpatterns = [
     path("t/<int:pk>/draft-article/", answers.draft_article_view, name="draft_article"),
     path("similar/", asking.similar, name="similar"),
     path("similar/open/", asking.open_similar, name="open_similar"),
+    # Last: its slug would otherwise match "reply", "clear-answer" and "draft-article".
+    path("t/<int:pk>/<str:slug>/", browsing.topic_page, name="topic"),
 ]
