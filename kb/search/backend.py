@@ -1,6 +1,6 @@
 """A haystack engine on Whoosh that analyses every site language and never loses a write.
 
-Two differences from haystack's own Whoosh backend:
+Three differences from haystack's own Whoosh backend:
 
 * fields keep the analyzers their SearchIndex gives them (kb.search.analysis), and only the
   short facet fields are sortable columns (haystack makes every text field a column, which
@@ -8,21 +8,31 @@ Two differences from haystack's own Whoosh backend:
 * Whoosh allows one writer at a time. haystack's AsyncWriter hands a locked write to a
   background thread, where it can be lost or land after a later one. Here every write takes a
   lock (a thread lock in the process, an flock on a file for other processes on the machine)
-  and then writes synchronously, so concurrent publishes queue and all land.
+  and then writes synchronously, so concurrent publishes queue and all land;
+* searches are planned for speed on a pure-Python engine (see :meth:`search`): narrowing
+  (audiences, language, facet filters) is a cached document set, not part of the scored query;
+  a word found in a large share of documents ranks documents but does not on its own make one
+  match; matches are counted only up to :data:`COUNT_LIMIT`; one searcher stays open.
 """
 
+import copy
 import fcntl
 import os
 import threading
+from collections import Counter, OrderedDict
 from contextlib import contextmanager
+from itertools import islice
 
 from django.apps import apps
 from haystack.backends import whoosh_backend
-from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
+from whoosh import query as whoosh_query
 from whoosh.fields import ID, TEXT
 from whoosh.qparser import OrGroup, QueryParser
+
+from kb.search.limits import COUNT_LIMIT
 
 _process_lock = threading.RLock()
 
@@ -43,6 +53,18 @@ def _model_or_none(app_label, model_name):
 whoosh_backend.haystack_get_model = _model_or_none
 #: Fields whose values are sorted or faceted on (whole-value columns).
 COLUMN_FIELD_SUFFIX = "_exact"
+#: A word in more than this share of the documents (and in more than FREQUENT_TERM_MIN_DOCS of
+#: them) is "frequent": when the query has rarer words, it is left out, like a stop word. At
+#: 110,000 documents a question's "how", "work" or "coffee" would otherwise have the engine score
+#: most of the index for a word that barely changes the ranking (BM25 gives it a tiny weight).
+#: Scoring it only for the documents the rarer words match (AND MAYBE) was measured slower than
+#: leaving it out. Indexes of up to FREQUENT_TERM_MIN_DOCS documents never lose a word.
+FREQUENT_TERM_SHARE = 0.01
+FREQUENT_TERM_MIN_DOCS = 1000
+#: When every word of a query is frequent, the rarest this many still make a document match.
+WORDS_KEPT_WHEN_ALL_FREQUENT = 2
+#: Narrowing document sets kept per open searcher (audience x language x facet combinations).
+FILTER_CACHE_SIZE = 64
 
 
 class _ReusedSearcher:
@@ -69,6 +91,8 @@ class _SearcherCachingIndex:
     def __init__(self, index):
         self._index = index
         self._searcher = None
+        #: Narrowing query strings -> the set of document numbers they allow, for _searcher.
+        self._filters = OrderedDict()
 
     def __getattr__(self, name):
         return getattr(self._index, name)
@@ -76,13 +100,131 @@ class _SearcherCachingIndex:
     def refresh(self):
         return self
 
+    def current_searcher(self):
+        """The open searcher, refreshed if the index changed (then the filter cache is dropped)."""
+        # refresh() returns the same searcher when nothing changed; otherwise a new one that
+        # reuses (and itself closes) the old one's unchanged segment readers.
+        searcher = self._searcher.refresh() if self._searcher is not None else self._index.searcher()
+        if searcher is not self._searcher:
+            self._searcher = searcher
+            self._filters.clear()
+        return searcher
+
     def searcher(self, **kwargs):
         if kwargs:
             return self._index.searcher(**kwargs)
-        # refresh() returns the same searcher when nothing changed; otherwise a new one that
-        # reuses (and itself closes) the old one's unchanged segment readers.
-        self._searcher = self._searcher.refresh() if self._searcher is not None else self._index.searcher()
-        return _ReusedSearcher(self._searcher)
+        return _ReusedSearcher(self.current_searcher())
+
+    def allowed_documents(self, searcher, narrow_queries, parse):
+        """The document numbers every narrowing query matches (a cached set), or None for "all"."""
+        key = tuple(sorted(narrow_queries))
+        if key in self._filters:
+            self._filters.move_to_end(key)
+            return self._filters[key]
+        allowed = None
+        for narrow_query in key:
+            parsed = parse(narrow_query)
+            documents = set(searcher.docs_for_query(parsed)) if parsed is not None else set()
+            allowed = documents if allowed is None else allowed & documents
+        if allowed is not None and len(allowed) == searcher.doc_count():
+            allowed = None  # narrowing that allows every live document: searching is cheaper without it
+        self._filters[key] = allowed
+        if len(self._filters) > FILTER_CACHE_SIZE:
+            self._filters.popitem(last=False)
+        return allowed
+
+
+class _Page:
+    """The few parts of a Whoosh ResultsPage that haystack's _process_results reads."""
+
+    def __init__(self, hits, total, groups):
+        self._hits = hits
+        self._total = total
+        self.results = self
+        self._groups = groups
+
+    def __len__(self):
+        return self._total
+
+    def __iter__(self):
+        return iter(self._hits)
+
+    def score(self, offset):
+        return self._hits[offset].score
+
+    def facet_names(self):
+        return list(self._groups)
+
+    def groups(self, name):
+        return dict(self._groups[name])
+
+
+def _query_leaves(query):
+    if isinstance(query, whoosh_query.Term):
+        yield query
+    for child in query.children():
+        yield from _query_leaves(child)
+
+
+def without_frequent_terms(query, searcher):
+    """``query`` without its frequent words (see FREQUENT_TERM_SHARE), if it has other words."""
+    documents = searcher.doc_count()
+    threshold = max(FREQUENT_TERM_MIN_DOCS, FREQUENT_TERM_SHARE * documents)
+    if documents <= threshold:
+        return query
+    frequencies = {(leaf.fieldname, leaf.text): 0 for leaf in _query_leaves(query)}
+    for key in frequencies:
+        frequencies[key] = searcher.doc_frequency(*key)
+    frequent = {key for key, count in frequencies.items() if count > threshold}
+    if not frequent:
+        return query
+    if frequent == set(frequencies):
+        # Every word is frequent ("is it possible to …"): the rarest few still decide.
+        rarest = {}
+        for (_, word), count in frequencies.items():
+            rarest[word] = min(count, rarest.get(word, count))
+        kept = set(sorted(rarest, key=rarest.get)[:WORDS_KEPT_WHEN_ALL_FREQUENT])
+        frequent = {key for key in frequent if key[1] not in kept}
+        if not frequent:
+            return query
+
+    def rare_part(node):
+        """The node without its frequent words, or None when nothing else is left."""
+        if isinstance(node, whoosh_query.Term):
+            return None if (node.fieldname, node.text) in frequent else node
+        if isinstance(node, whoosh_query.Or):
+            kept = [child for child in map(rare_part, node.subqueries) if child is not None]
+            if not kept:
+                return None
+            if len(kept) == 1:
+                return kept[0]
+            rebuilt = copy.copy(node)  # keeps boost, minmatch and the coordination scale
+            rebuilt.subqueries = kept
+            return rebuilt
+        return node  # prefixes, phrases, AND/NOT groups: left as they are
+
+    rare = rare_part(query)
+    return query if rare is None else rare
+
+
+class MultilingualWhooshSearchQuery(WhooshSearchQuery):
+    """haystack's Whoosh query, plus how far the engine should count matches.
+
+    ``count_limit``: 0 when the caller never shows a count (typeahead), so the engine does not
+    walk the matches past the top results; other engines count cheaply and ignore it.
+    """
+
+    count_limit = COUNT_LIMIT
+
+    def build_params(self, spelling_query=None):
+        params = super().build_params(spelling_query=spelling_query)
+        params["count_limit"] = self.count_limit
+        return params
+
+    def _clone(self, klass=None, using=None):
+        clone = super()._clone(klass=klass, using=using)
+        clone.count_limit = self.count_limit
+        return clone
 
 
 class MultilingualWhooshSearchBackend(WhooshSearchBackend):
@@ -99,11 +241,88 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
 
     def setup(self):
         super().setup()
-        # Terms joined without an operator match any of them, ranked by how many match:
-        # customers type whole sentences, and requiring every word would find nothing.
-        self.parser = QueryParser(self.content_field_name, schema=self.schema, group=OrGroup.factory(0.9))
+        # Terms joined without an operator match any of them (BM25 ranks documents that match
+        # more of them higher): customers type whole sentences, and requiring every word would
+        # find nothing. No coordination bonus (OrGroup.factory): it made scoring 3x slower for
+        # the same hit@5 and MRR on the COVID-QA set (BENCHMARKS.md).
+        self.parser = QueryParser(self.content_field_name, schema=self.schema, group=OrGroup)
         if not isinstance(self.index, _SearcherCachingIndex):
             self.index = _SearcherCachingIndex(self.index)
+
+    def search(
+        self,
+        query_string,
+        sort_by=None,
+        start_offset=0,
+        end_offset=None,
+        facets=None,
+        narrow_queries=None,
+        result_class=None,
+        count_limit=COUNT_LIMIT,
+        **kwargs,
+    ):
+        """Ranked results for the service's queries, planned for a pure-Python engine.
+
+        The scored query is only the words; narrowing (audiences, language, facet filters) is a
+        document set cached until the index changes; frequent words are left out when rarer
+        ones are present; matches are counted up to ``count_limit`` (COUNT_LIMIT + 1 means
+        "more"); facets are counted over those same matches. Anything this path does not plan
+        for (sorting, date facets, model lists, spelling, highlighting) goes to haystack's own.
+        """
+        unplanned = {key for key, value in kwargs.items() if value}
+        if sort_by or unplanned - {"fields"}:
+            return super().search(
+                query_string,
+                sort_by=sort_by,
+                start_offset=start_offset,
+                end_offset=end_offset,
+                facets=facets,
+                narrow_queries=narrow_queries,
+                result_class=result_class,
+                **kwargs,
+            )
+        if not self.setup_complete:
+            self.setup()
+        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        query_string = str(query_string)
+        if len(query_string) <= 1 and query_string != "*":
+            return empty
+        searcher = self.index.current_searcher()
+        if not searcher.doc_count():
+            return empty
+        parsed = self.parser.parse(query_string)
+        if parsed is None or parsed is whoosh_query.NullQuery:
+            return empty
+        parsed = without_frequent_terms(parsed, searcher)
+        allowed = self.index.allowed_documents(searcher, narrow_queries or (), self.parser.parse)
+        if allowed is not None and not allowed:
+            return empty
+
+        start = max(0, start_offset or 0)
+        end = end_offset if end_offset is not None else start + 20
+        if end <= start:
+            return empty
+        top = searcher.search(parsed, limit=end, filter=allowed, terms=False)
+        hits = list(islice(top, start, end))
+        if top.scored_length() < end:
+            # The top-N collector saw every match (it only skips once it holds N documents).
+            total, counted = top.scored_length(), None if not facets else [hit.docnum for hit in top]
+        elif not count_limit and not facets:
+            total, counted = top.scored_length(), None
+        else:
+            limit = max(count_limit, COUNT_LIMIT if facets else 0)
+            matches = (docnum for docnum in searcher.docs_for_query(parsed) if allowed is None or docnum in allowed)
+            counted = list(islice(matches, limit + 1))
+            total = len(counted)
+        groups = {}
+        for name in facets or ():
+            values = searcher.reader().column_reader(name, translate=True)
+            groups[name] = Counter(values[docnum] for docnum in counted or ())
+        return self._process_results(
+            _Page(hits, total, groups),
+            result_class=result_class,
+            facet_types=dict.fromkeys(facets or (), "fields"),
+        )
 
     @contextmanager
     def write_lock(self):
@@ -159,3 +378,4 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
 
 class MultilingualWhooshEngine(WhooshEngine):
     backend = MultilingualWhooshSearchBackend
+    query = MultilingualWhooshSearchQuery

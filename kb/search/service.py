@@ -20,6 +20,7 @@ from haystack.inputs import Raw
 from haystack.query import SQ, SearchQuerySet
 
 from kb.search.analysis import COMPOUND, WORD, analyzed_terms, normalize, stem
+from kb.search.limits import COUNT_LIMIT
 from kb.search.visibility import reader_audiences, visible_ids
 
 logger = logging.getLogger(__name__)
@@ -69,8 +70,17 @@ class SearchResults:
     suggestion: str = ""
 
     @property
+    def total_is_lower_bound(self) -> bool:
+        """The engine stopped counting: there are more than COUNT_LIMIT matches."""
+        return self.total > COUNT_LIMIT
+
+    @property
+    def count_limit(self) -> int:
+        return COUNT_LIMIT
+
+    @property
     def num_pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        return max(1, math.ceil(min(self.total, COUNT_LIMIT) / self.per_page))
 
 
 def clean_query(query: str) -> str:
@@ -102,13 +112,25 @@ def _match(words: list[str], prefix: str = "") -> SQ:
     return match
 
 
+def _narrowing(**filters) -> str:
+    """A filter as the engine's query syntax, for SearchQuerySet.narrow().
+
+    Narrowing restricts which documents may match without taking part in their score: Whoosh
+    (kb.search.backend) keeps it as a cached document set, Elasticsearch and Solr as filter
+    queries. The string is built by the engine's own query builder, so values are escaped.
+    """
+    query = connections["default"].get_query()
+    query.add_filter(SQ(**filters))
+    return query.build_query()
+
+
 def _base_queryset(request, words, *, language=None, filters=None, prefix="") -> SearchQuerySet:
-    sqs = SearchQuerySet().filter(_match(words, prefix)).filter(audience__in=reader_audiences(request))
+    sqs = SearchQuerySet().filter(_match(words, prefix)).narrow(_narrowing(audience__in=reader_audiences(request)))
     if language:
-        sqs = sqs.filter(language=language)
+        sqs = sqs.narrow(_narrowing(language=language))
     for name, value in (filters or {}).items():
         if value:
-            sqs = sqs.filter(**{f"{name}_exact": value})
+            sqs = sqs.narrow(_narrowing(**{f"{name}_exact": value}))
     return sqs
 
 
@@ -189,6 +211,7 @@ def search(request, query: str, *, language: str, page: int = 1, per_page: int =
         for facet in FACETS:
             sqs = sqs.facet(facet)
         start = (results.page - 1) * per_page
+        # One engine search: the slice runs it, the count and the facets come with it.
         page_results = list(sqs[start : start + per_page])
         return sqs.count(), page_results, sqs.facet_counts()
 
@@ -220,8 +243,10 @@ def suggest(request, query: str, *, language: str, limit: int = 5) -> list[Hit]:
     prefix = words[-1] if still_typing and WORD.fullmatch(words[-1]) else ""
 
     def execute(lang):
+        sqs = _base_queryset(request, words, language=lang, prefix=prefix)
+        sqs.query.count_limit = 0  # a typeahead shows no count: engines that can, skip counting
         # Ask for a few more than shown: some may be dropped by the database re-check.
-        return list(_base_queryset(request, words, language=lang, prefix=prefix)[: limit * 2])
+        return list(sqs[: limit * 2])
 
     page_results = _run(execute, language) or _run(execute, None)
     return _visible_hits(request, page_results, words)[:limit]
