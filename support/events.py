@@ -35,12 +35,13 @@ def record_event(
     rank: int | None = None,
     language: str = "",
     data: dict | None = None,
+    at=None,
 ) -> Event | None:
     """Record one event, or return None when it is not recorded (a bot, or a database error).
 
     With ``request``, the visitor id (created if the browser has none yet), the logged-in user
     and the language default from it. ``article`` is a page or a page id; ``ticket`` a Ticket or
-    its id.
+    its id. ``at`` backdates the event (imports and demo data); it defaults to now.
     """
     if request is not None:
         if is_probably_bot(request):
@@ -66,6 +67,7 @@ def record_event(
                 rank=rank if isinstance(rank, int) and 0 < rank < 32768 else None,
                 language=_language_code(language),
                 data=data or {},
+                **({"created_at": at} if at is not None else {}),
             )
     except Exception:  # the event log must never break what it records
         logger.exception("Could not record a support event (%s)", kind)

@@ -44,11 +44,14 @@ def open_ticket(
     requester=None,
     visitor_id: str = "",
     visit_id: str = "",
+    notify: bool = True,
+    at=None,
 ) -> TicketOutcome:
     """Open a ticket, or return the one this visit already opened.
 
     The caller has validated the input (support.forms.ContactForm): one-line subject, bounded
-    lengths, a valid email address.
+    lengths, a valid email address. ``notify=False`` sends no email and ``at``
+    backdates the ticket (demo data).
     """
     if visit_id:
         existing = Ticket.objects.filter(visit_id=visit_id).first()
@@ -68,8 +71,15 @@ def open_ticket(
                     visitor_id=visitor_id,
                     visit_id=visit_id,
                     journey=journey,
+                    **({"created_at": at} if at is not None else {}),
                 )
-                TicketMessage.objects.create(ticket=ticket, author=requester, body=description, is_from_customer=True)
+                TicketMessage.objects.create(
+                    ticket=ticket,
+                    author=requester,
+                    body=description,
+                    is_from_customer=True,
+                    created_at=ticket.created_at,
+                )
                 record_event(
                     Event.Kind.TICKET_CREATED,
                     visitor_id=visitor_id,
@@ -79,8 +89,10 @@ def open_ticket(
                     ticket=ticket,
                     query=subject,
                     language=language,
+                    at=ticket.created_at,
                 )
-                transaction.on_commit(partial(send_ticket_emails, ticket))
+                if notify:
+                    transaction.on_commit(partial(send_ticket_emails, ticket))
                 return TicketOutcome(ticket, created=True)
         except IntegrityError:
             # Either the same visit's other submit got there first, or the reference collided.
