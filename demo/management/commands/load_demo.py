@@ -15,6 +15,7 @@ from wagtail.models import Site
 
 from kb.importing import ensure_help_center
 from kb.management.commands.import_articles import run_import
+from support.demo import load_demo_support
 
 #: (email, password, display name, groups, is_superuser). Documented in README.
 DEMO_ACCOUNTS = [
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         else:
             self.stderr.write(self.style.WARNING(f"{corpus} not found: no demo articles (set CORPORA_DIR)."))
         self.create_accounts()
+        self.stdout.write(f"Support demo: {load_demo_support()} contact visits added")
         call_command("update_index", verbosity=0, remove=True)
         self.stdout.write(self.style.SUCCESS("Demo site ready."))
 
