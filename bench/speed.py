@@ -174,8 +174,8 @@ def forum_document(number: int, corpus: Corpus, rng: random.Random, categories: 
         "language_exact": "en",
         "category": category,
         "category_exact": category,
-        "content_type": "topic",
-        "content_type_exact": "topic",
+        "content_type": "forum_topic",
+        "content_type_exact": "forum_topic",
         "audience": "public",
         "url": f"/en/forum/topic/{number}/",
         "summary": paragraphs[0][:200],
@@ -318,6 +318,10 @@ def build(data_dir: Path, args, corpus: Corpus, rng: random.Random) -> None:
             f"({args.documents / seconds:.0f} documents/s, batches of {DOCUMENT_BATCH})",
             flush=True,
         )
+    if not args.no_optimize:
+        print("optimize_search_index (merge segments) …", flush=True)
+        seconds = manage(data_dir, "optimize_search_index", quiet=True)
+        print(f"BUILD optimize_search_index: {seconds:.1f} s", flush=True)
 
 
 def main(argv=None) -> int:
@@ -330,6 +334,9 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--no-profile", action="store_true", help="Skip the in-process cProfile of the service.")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary DATA_DIR afterwards.")
+    parser.add_argument(
+        "--no-optimize", action="store_true", help="Measure the index as bulk writes leave it (several segments)."
+    )
     parser.add_argument(
         "--reuse", type=Path, help="A DATA_DIR kept by an earlier run (--keep): skip the build, measure only."
     )

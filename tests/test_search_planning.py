@@ -5,7 +5,10 @@ These run the real service on a real index; only the size thresholds are lowered
 index of a few dozen documents behaves like a big one.
 """
 
+import io
+
 import pytest
+from django.core.management import call_command
 from haystack import connections
 
 from kb.search import backend as whoosh_backend
@@ -149,3 +152,19 @@ def test_suggestions_do_not_need_a_count(coffee_articles, big_index_thresholds):
     hits = service.suggest(reader(), "grinder", language="en")
 
     assert titles(hits) == {"Cleaning a burr grinder", "Choosing a grinder"}
+
+
+def test_optimize_search_index_merges_segments_and_search_still_answers(
+    help_centers, django_capture_on_commit_callbacks
+):
+    for title in ("Pairing a mouse", "Pairing headphones", "Pairing a keyboard"):
+        publish_article(django_capture_on_commit_callbacks, title, body="Bluetooth pairing.")
+    backend = connections["default"].get_backend()
+    assert len(backend.index._segments()) > 1
+
+    output = io.StringIO()
+    call_command("optimize_search_index", stdout=output)
+
+    assert len(backend.index._segments()) == 1
+    assert "into 1 in" in output.getvalue()
+    assert service.search(reader(), "pairing", language="en").total == 3

@@ -358,6 +358,17 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
                 raise
             writer.commit()
 
+    def optimize(self) -> tuple[int, int]:
+        """Merge every segment into one; returns the segment counts before and after."""
+        if not self.setup_complete:
+            self.setup()
+        with self.write_lock():
+            before = len(self.index._segments())  # read from the table of contents on disk
+            writer = self.index.writer(timeout=60)
+            writer.commit(optimize=True)
+            after = len(self.index._segments())
+        return before, after
+
     def remove(self, obj_or_string, commit=True):
         self.remove_many([get_identifier(obj_or_string)])
 
