@@ -28,11 +28,14 @@ from support.vote_widget import widget_context
 from support.votes import cast_vote, current_vote
 
 VOTE_ANCHOR = "#article-vote"
+MAX_ID = 2**63 - 1
 THANKS_SALT = "support.contact.thanks"
 
 
 def _visible_article(request, page_id) -> ArticlePage:
     """The live article this reader may open, or 404 (never reveals a private one)."""
+    if page_id > MAX_ID:  # a database integer cannot hold it: no such page
+        raise Http404
     article = ArticlePage.objects.filter(pk=page_id).live().first()
     if article is None or article.pk not in visible_page_ids(request, [article.pk]):
         raise Http404
