@@ -7,6 +7,7 @@ never indexed. Hidden and deleted topics are not indexed at all; forum.search re
 """
 
 from django.utils.html import strip_tags
+from django.utils.translation import override
 from haystack import indexes
 
 from forum.models import Post, Topic
@@ -75,7 +76,9 @@ class TopicIndex(indexes.SearchIndex, indexes.Indexable):
         return topic_audiences(topic)
 
     def prepare_url(self, topic):
-        return topic.get_absolute_url()
+        # The topic's own language prefix, whoever triggered the indexing.
+        with override(topic.language):
+            return topic.get_absolute_url()
 
     def prepare_summary(self, topic):
         opening = " ".join((self._posts_html[0] if self._posts_html else "").split())

@@ -86,3 +86,15 @@ class Topic(models.Model):
     @property
     def is_solved(self) -> bool:
         return self.accepted_answer_id is not None
+
+    @property
+    def source_site(self) -> str:
+        """For a topic imported from Stack Exchange, the site it came from ("coffee.stackexchange.com")."""
+        kind, _separator, site = self.source.partition(":")
+        return site if kind == "stackexchange" else ""
+
+    @property
+    def source_url(self) -> str:
+        """The original question's address, for attribution ("" when unknown)."""
+        site = self.source_site
+        return f"https://{site}/q/{self.source_id}" if "." in site and self.source_id.isdigit() else ""
