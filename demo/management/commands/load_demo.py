@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from wagtail.models import Site
 
+from forum.demo import load_demo_forum
 from kb.importing import ensure_help_center
 from kb.management.commands.import_articles import run_import
 from support.demo import load_demo_support
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(f"{corpus} not found: no demo articles (set CORPORA_DIR)."))
         self.create_accounts()
         self.stdout.write(f"Support demo: {load_demo_support()} contact visits added")
+        self.stdout.write(load_demo_forum(progress=not no_progress, stderr=self.stderr))
         call_command("update_index", verbosity=0, remove=True)
         self.stdout.write(self.style.SUCCESS("Demo site ready."))
 
