@@ -110,6 +110,8 @@ def solved(request, page_id):
 @require_http_methods(["GET", "POST"])
 def contact(request):
     if request.method == "POST":
+        if "find_articles" in request.POST:
+            return _find_articles(request)
         return _submit_contact(request)
     visit_id = current_visit_id(request) or new_visit_id()
     _record_contact_started(request, visit_id)
@@ -133,6 +135,18 @@ def _contact_context(request, form, visit_id) -> dict:
         "suggestions_url": reverse("support:contact_suggestions"),
         "logged_in": request.user.is_authenticated,
     }
+
+
+@rate_limited("suggest")
+def _find_articles(request):
+    """Without JavaScript, "Find articles first" shows the suggestions beside the form as filled in."""
+    fields = ("subject", "description", "email")
+    form = ContactForm(initial={name: str(request.POST.get(name, ""))[:20_000] for name in fields})
+    visit_id = clean_visit_id(request.POST.get("visit")) or current_visit_id(request) or new_visit_id()
+    text = f"{form.initial['subject']} {form.initial['description']}"
+    context = _contact_context(request, form, visit_id)
+    context["shown"] = suggest_for_contact(request, text, visit_id=visit_id, language=get_language())
+    return render(request, "support/contact.html", context)
 
 
 @rate_limited("contact")

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
-from support.models import Event
+from support.models import Event, Ticket
 from tests.factories import BROWSER_HEADERS, UserFactory
 from tests.search_helpers import publish_article
 from tests.support.helpers import CRAWLER, INLINE, a_reader
@@ -170,3 +170,19 @@ def test_the_suggestions_endpoint_runs_a_bounded_number_of_queries(wifi_article,
 
     with django_assert_max_num_queries(8):
         suggestions_for(reader, visit, "wireless connection dropping")
+
+
+def test_without_javascript_find_articles_first_shows_suggestions_and_opens_no_ticket(wifi_article):
+    reader = a_reader()
+    visit = start_visit(reader)
+
+    response = reader.post(
+        "/en/support/contact/",
+        {"subject": "wireless dropping", "description": "", "email": "", "visit": visit, "find_articles": "1"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "Fix a dropping wireless connection" in html
+    assert 'value="wireless dropping"' in html, "what the customer typed is kept"
+    assert not Ticket.objects.exists()
+    assert Event.objects.get(kind=Event.Kind.SUGGESTIONS_SHOWN).visit_id == visit
