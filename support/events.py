@@ -9,6 +9,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from kb.views_counter import is_probably_bot
 from kb.visitor import get_or_create_visitor_id
@@ -67,7 +68,7 @@ def record_event(
                 rank=rank if isinstance(rank, int) and 0 < rank < 32768 else None,
                 language=_language_code(language),
                 data=data or {},
-                **({"created_at": at} if at is not None else {}),
+                created_at=at or timezone.now(),
             )
     except Exception:  # the event log must never break what it records
         logger.exception("Could not record a support event (%s)", kind)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from support.events import record_event
 from support.journey import capture_journey
@@ -58,7 +58,8 @@ def open_ticket(
         if existing:
             return TicketOutcome(existing, created=False)
     journey = capture_journey(visitor_id=visitor_id, visit_id=visit_id)
-    for attempt in range(REFERENCE_ATTEMPTS):
+    attempts_left = REFERENCE_ATTEMPTS
+    while True:
         try:
             with transaction.atomic():
                 ticket = Ticket.objects.create(
@@ -71,7 +72,7 @@ def open_ticket(
                     visitor_id=visitor_id,
                     visit_id=visit_id,
                     journey=journey,
-                    **({"created_at": at} if at is not None else {}),
+                    created_at=at or timezone.now(),
                 )
                 TicketMessage.objects.create(
                     ticket=ticket,
@@ -99,9 +100,9 @@ def open_ticket(
             existing = Ticket.objects.filter(visit_id=visit_id).first() if visit_id else None
             if existing:
                 return TicketOutcome(existing, created=False)
-            if attempt == REFERENCE_ATTEMPTS - 1:
+            attempts_left -= 1
+            if not attempts_left:
                 raise
-    raise AssertionError("unreachable")
 
 
 def send_ticket_emails(ticket: Ticket) -> None:
