@@ -83,7 +83,7 @@ class PostView:
         self.visible = can_see_post(user, post)
         self.can_edit = can_edit_post(user, post)
         self.can_delete = can_delete_post(user, post)
-        self.can_vote = user.is_authenticated and post.author_id != user.pk and self.visible and post.position > 1
+        self.can_vote = user.is_authenticated and post.author_id != user.pk and self.visible
         self.voted = post.pk in voted
         self.is_accepted = topic.accepted_answer_id == post.pk
         self.is_unread = last_read is not None and post.position > last_read
@@ -126,7 +126,8 @@ def topic_page(request, pk, slug):
     first_unread = next((view.position for view in views if view.is_unread), None)
     if posts:
         mark_read(user, topic, posts[-1].position, state=state if state else False)
-    record_view(request, topic)
+    if record_view(request, topic):
+        topic.view_count += 1
     context = {
         "topic": topic,
         "category": topic.category,
