@@ -3,11 +3,23 @@
 from kb.signals import article_viewed
 from support.events import record_event
 from support.models import Event
+from support.visits import clean_visit_id
 
 
 def record_article_view(sender, page, request, **kwargs):
-    """Every counted article view (kb.views_counter) is also an ARTICLE_VIEWED event."""
-    record_event(Event.Kind.ARTICLE_VIEWED, request=request, article=page)
+    """Every counted article view (kb.views_counter) is also an ARTICLE_VIEWED event.
+
+    An article opened from the contact form's suggestions (``?from_contact=<visit>``) is read
+    within that visit: the event carries the visit and flow "contact".
+    """
+    visit_id = clean_visit_id(request.GET.get("from_contact"))
+    record_event(
+        Event.Kind.ARTICLE_VIEWED,
+        request=request,
+        article=page,
+        flow=Event.Flow.CONTACT if visit_id else "",
+        visit_id=visit_id,
+    )
 
 
 def connect():

@@ -103,3 +103,11 @@ def test_a_bot_reading_an_article_records_no_event(article):
     Client().get(article.url)
 
     assert not Event.objects.filter(kind=Event.Kind.ARTICLE_VIEWED).exists()
+
+
+@pytest.mark.django_db
+def test_an_article_read_from_the_contact_suggestions_is_read_within_that_visit(article):
+    Client(**BROWSER_HEADERS).get(article.url, {"from_contact": "e" * 32})
+
+    event = Event.objects.get(kind=Event.Kind.ARTICLE_VIEWED)
+    assert (event.flow, event.visit_id) == ("contact", "e" * 32)
