@@ -181,6 +181,17 @@ def test_the_search_page_is_rate_limited(client, help_centers, settings):
     assert statuses == [200, 200, 429]
 
 
+def test_an_exempt_address_is_never_rate_limited(client, help_centers, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": (1, 60)}
+    settings.RATE_LIMIT_EXEMPT_ADDRESSES = ["10.0.0.9"]
+
+    exempt = [client.get("/en/search/", {"q": "printer"}, REMOTE_ADDR="10.0.0.9").status_code for _ in range(3)]
+    others = [client.get("/en/search/", {"q": "printer"}, REMOTE_ADDR="10.0.0.10").status_code for _ in range(2)]
+
+    assert exempt == [200, 200, 200]
+    assert others == [200, 429]
+
+
 def test_suggestions_match_the_word_still_being_typed(client, printing_articles):
     results = json.loads(client.get("/api/suggest/", {"q": "jamm", "lang": "en"}).content)["results"]
 

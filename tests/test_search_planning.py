@@ -6,6 +6,7 @@ index of a few dozen documents behaves like a big one.
 """
 
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -168,3 +169,33 @@ def test_optimize_search_index_merges_segments_and_search_still_answers(
     assert len(backend.index._segments()) == 1
     assert "into 1 in" in output.getvalue()
     assert service.search(reader(), "pairing", language="en").total == 3
+
+
+def test_searches_from_many_threads_share_one_index_and_stay_correct(help_centers, django_capture_on_commit_callbacks):
+    """Under ASGI each request runs in a new thread: they share open searchers, never results."""
+    publish_article(django_capture_on_commit_callbacks, "Calibrating a monitor", body="Colour profile.")
+    answers, errors = [], []
+
+    def search_in_a_new_thread(query):
+        try:
+            answers.append((query, service.search(reader(), query, language="en").total))
+        except Exception as error:  # pragma: no cover - reported by the assertion below
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=search_in_a_new_thread, args=(query,))
+        for query in ["calibrating", "monitor", "nothing-like-this"] * 4
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(set(answers)) == [("calibrating", 1), ("monitor", 1), ("nothing-like-this", 0)]
+
+    publish_article(django_capture_on_commit_callbacks, "Monitor stand height", body="Ergonomics.")
+    thread = threading.Thread(target=search_in_a_new_thread, args=("monitor",))
+    thread.start()
+    thread.join()
+    assert answers[-1] == ("monitor", 2)

@@ -185,6 +185,8 @@ else:
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 #: (requests, seconds) per client for cheap-to-abuse endpoints (kb.ratelimit).
 RATE_LIMITS = {"search": (60, 60), "suggest": (120, 60), "vote": (30, 60), "contact": (10, 600)}
+#: Client addresses never rate-limited: a load balancer's health checks, a benchmark client.
+RATE_LIMIT_EXEMPT_ADDRESSES = env_list("RATE_LIMIT_EXEMPT_ADDRESSES")
 # Filters combine with AND (haystack's default); the search service itself builds the any-term
 # match of a query's words, since customers type whole sentences.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"

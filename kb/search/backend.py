@@ -63,35 +63,30 @@ FREQUENT_TERM_SHARE = 0.01
 FREQUENT_TERM_MIN_DOCS = 1000
 #: When every word of a query is frequent, the rarest this many still make a document match.
 WORDS_KEPT_WHEN_ALL_FREQUENT = 2
-#: Narrowing document sets kept per open searcher (audience x language x facet combinations).
+#: Narrowing document sets kept (audience x language x facet filter combinations).
 FILTER_CACHE_SIZE = 64
+#: Idle open searchers kept per process (one is in use per concurrently searching thread).
+SEARCHER_POOL_SIZE = 8
 
 
-class _ReusedSearcher:
-    """A searcher that survives haystack's close() so the next search reuses its open files."""
+class _SharedIndex:
+    """One per index directory and process: open searchers and narrowing sets shared by threads.
 
-    def __init__(self, searcher):
-        self._searcher = searcher
-
-    def __getattr__(self, name):
-        return getattr(self._searcher, name)
-
-    def close(self):
-        pass
-
-
-class _SearcherCachingIndex:
-    """Wraps a Whoosh index so searches reuse one open searcher, refreshed when the index changed.
-
-    haystack opens (and closes) a new searcher for every search, which re-reads the index's table
-    of contents and reopens every segment file. Backends are per thread, so each thread keeps its
-    own searcher.
+    haystack keeps a backend per thread, and under ASGI every request runs in a thread of its
+    own, so anything kept on the backend is rebuilt for every request: opening the searcher
+    (every segment file) and the narrowing sets (a pass over the whole index) cost 0.5 s per
+    request at 110,000 documents. Here they live once per process. A searcher is used by one
+    thread at a time (Whoosh searchers are not thread-safe); idle ones wait in a small pool and
+    are replaced when the index has a new generation. Narrowing sets hold document numbers of
+    one generation, so they are dropped with it.
     """
 
     def __init__(self, index):
         self._index = index
-        self._searcher = None
-        #: Narrowing query strings -> the set of document numbers they allow, for _searcher.
+        self._lock = threading.Lock()
+        self._generation = None
+        self._idle = []
+        #: (generation, narrowing query strings) -> the allowed document numbers, or None (all).
         self._filters = OrderedDict()
 
     def __getattr__(self, name):
@@ -100,38 +95,74 @@ class _SearcherCachingIndex:
     def refresh(self):
         return self
 
-    def current_searcher(self):
-        """The open searcher, refreshed if the index changed (then the filter cache is dropped)."""
-        # refresh() returns the same searcher when nothing changed; otherwise a new one that
-        # reuses (and itself closes) the old one's unchanged segment readers.
-        searcher = self._searcher.refresh() if self._searcher is not None else self._index.searcher()
-        if searcher is not self._searcher:
-            self._searcher = searcher
+    def reset(self):
+        """Forget every open searcher and narrowing set (the index was cleared or recreated)."""
+        with self._lock:
+            idle, self._idle, self._generation = self._idle, [], None
             self._filters.clear()
-        return searcher
+        for searcher in idle:
+            searcher.close()
 
-    def searcher(self, **kwargs):
-        if kwargs:
-            return self._index.searcher(**kwargs)
-        return _ReusedSearcher(self.current_searcher())
+    def _signature(self):
+        """The index's generation, and when its table of contents was written: a rebuild in
+        another process starts generations again from 0, so the number alone could repeat."""
+        generation = self._index.latest_generation()
+        toc = os.path.join(self._index.storage.folder, f"_{self._index.indexname}_{generation}.toc")
+        try:
+            return generation, os.stat(toc).st_mtime_ns
+        except OSError:
+            return generation, None
+
+    @contextmanager
+    def searcher_in_use(self):
+        """An up-to-date searcher for this thread alone, returned to the pool afterwards."""
+        generation = self._signature()
+        with self._lock:
+            if generation != self._generation:
+                stale, self._idle, self._generation = self._idle, [], generation
+                self._filters.clear()
+            else:
+                stale = []
+            searcher = self._idle.pop() if self._idle else None
+        for old in stale:
+            old.close()
+        if searcher is None:
+            searcher = self._index.searcher()
+        try:
+            yield searcher
+        finally:
+            with self._lock:
+                keep = searcher.reader().generation() == (self._generation or (None,))[0]
+                keep = keep and len(self._idle) < SEARCHER_POOL_SIZE
+                if keep:
+                    self._idle.append(searcher)
+            if not keep:
+                searcher.close()
 
     def allowed_documents(self, searcher, narrow_queries, parse):
         """The document numbers every narrowing query matches (a cached set), or None for "all"."""
-        key = tuple(sorted(narrow_queries))
-        if key in self._filters:
-            self._filters.move_to_end(key)
-            return self._filters[key]
+        key = (self._generation, searcher.reader().generation(), tuple(sorted(narrow_queries)))
+        with self._lock:
+            if key in self._filters:
+                self._filters.move_to_end(key)
+                return self._filters[key]
         allowed = None
-        for narrow_query in key:
+        for narrow_query in key[-1]:
             parsed = parse(narrow_query)
             documents = set(searcher.docs_for_query(parsed)) if parsed is not None else set()
             allowed = documents if allowed is None else allowed & documents
         if allowed is not None and len(allowed) == searcher.doc_count():
             allowed = None  # narrowing that allows every live document: searching is cheaper without it
-        self._filters[key] = allowed
-        if len(self._filters) > FILTER_CACHE_SIZE:
-            self._filters.popitem(last=False)
+        with self._lock:
+            self._filters[key] = allowed
+            while len(self._filters) > FILTER_CACHE_SIZE:
+                self._filters.popitem(last=False)
         return allowed
+
+
+#: Index directory -> its _SharedIndex and the schema it was opened with, for this process.
+_shared_indexes: dict[str, tuple] = {}
+_shared_indexes_lock = threading.Lock()
 
 
 class _Page:
@@ -240,14 +271,22 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         return content_field_name, schema
 
     def setup(self):
+        with _shared_indexes_lock:
+            shared = _shared_indexes.get(self.path)
+        if shared is not None and os.path.exists(self.path):
+            self.index, self.schema, self.content_field_name, self.parser = shared
+            self.setup_complete = True
+            return
         super().setup()
         # Terms joined without an operator match any of them (BM25 ranks documents that match
         # more of them higher): customers type whole sentences, and requiring every word would
         # find nothing. No coordination bonus (OrGroup.factory): it made scoring 3x slower for
         # the same hit@5 and MRR on the COVID-QA set (BENCHMARKS.md).
         self.parser = QueryParser(self.content_field_name, schema=self.schema, group=OrGroup)
-        if not isinstance(self.index, _SearcherCachingIndex):
-            self.index = _SearcherCachingIndex(self.index)
+        if not isinstance(self.index, _SharedIndex):
+            self.index = _SharedIndex(self.index)
+        with _shared_indexes_lock:
+            _shared_indexes[self.path] = (self.index, self.schema, self.content_field_name, self.parser)
 
     def search(
         self,
@@ -287,7 +326,15 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         query_string = str(query_string)
         if len(query_string) <= 1 and query_string != "*":
             return empty
-        searcher = self.index.current_searcher()
+        with self.index.searcher_in_use() as searcher:
+            return self._planned_search(
+                searcher, query_string, start_offset, end_offset, facets, narrow_queries, result_class, count_limit
+            )
+
+    def _planned_search(
+        self, searcher, query_string, start_offset, end_offset, facets, narrow_queries, result_class, count_limit
+    ):
+        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
         if not searcher.doc_count():
             return empty
         parsed = self.parser.parse(query_string)
@@ -382,9 +429,19 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
                 writer.delete_by_term("id", identifier)
             writer.commit()
 
+    def delete_index(self):
+        # Threads still holding the old shared index must not reuse searchers of deleted files.
+        with _shared_indexes_lock:
+            shared = _shared_indexes.pop(self.path, None)
+        if shared is not None:
+            shared[0].reset()
+        super().delete_index()
+
     def clear(self, models=None, commit=True):
         with self.write_lock():
             super().clear(models=models, commit=commit)
+            if isinstance(self.index, _SharedIndex):
+                self.index.reset()
 
 
 class MultilingualWhooshEngine(WhooshEngine):
