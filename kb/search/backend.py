@@ -61,8 +61,10 @@ COLUMN_FIELD_SUFFIX = "_exact"
 #: leaving it out. Indexes of up to FREQUENT_TERM_MIN_DOCS documents never lose a word.
 FREQUENT_TERM_SHARE = 0.01
 FREQUENT_TERM_MIN_DOCS = 1000
-#: When every word of a query is frequent, the rarest this many still make a document match.
+#: When every word of a query is frequent, the rarest this many still make a document match,
+#: in the fields where they are in at most ALL_FREQUENT_CEILING times the frequent threshold.
 WORDS_KEPT_WHEN_ALL_FREQUENT = 2
+ALL_FREQUENT_CEILING = 3
 #: Narrowing document sets kept (audience x language x facet filter combinations).
 FILTER_CACHE_SIZE = 64
 #: Idle open searchers kept per process (one is in use per concurrently searching thread).
@@ -210,14 +212,17 @@ def without_frequent_terms(query, searcher):
     if not frequent:
         return query
     if frequent == set(frequencies):
-        # Every word is frequent ("is it possible to …"): the rarest few still decide.
+        # Every word is frequent ("is it possible to …", or one common word): the rarest few
+        # words still decide, in the fields where they are not too common (a word's title
+        # postings are usually far shorter than its body postings); at least the rarest one.
         rarest = {}
         for (_, word), count in frequencies.items():
             rarest[word] = min(count, rarest.get(word, count))
-        kept = set(sorted(rarest, key=rarest.get)[:WORDS_KEPT_WHEN_ALL_FREQUENT])
-        frequent = {key for key in frequent if key[1] not in kept}
-        if not frequent:
-            return query
+        words = set(sorted(rarest, key=rarest.get)[:WORDS_KEPT_WHEN_ALL_FREQUENT])
+        ceiling = ALL_FREQUENT_CEILING * threshold
+        kept = {key for key, count in frequencies.items() if key[1] in words and count <= ceiling}
+        kept = kept or {min(frequencies, key=frequencies.get)}
+        frequent = set(frequencies) - kept
 
     def rare_part(node):
         """The node without its frequent words, or None when nothing else is left."""
