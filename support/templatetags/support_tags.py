@@ -10,6 +10,8 @@ register = template.Library()
 
 @register.inclusion_tag("support/includes/article_vote.html", takes_context=True)
 def article_vote(context, page):
-    """The "Did this solve your problem?" box for an article (one query for a returning reader)."""
+    """The "Did this solve your problem?" box for an article (one query for a reader with a cookie)."""
     request = context["request"]
+    if getattr(request, "is_preview", False) or not page.pk:  # an editor's preview: nothing to vote on yet
+        return {"hidden": True}
     return widget_context(request, page, current_vote(request, page), related=context.get("related"))

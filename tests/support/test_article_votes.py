@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from kb.models import ArticlePage
 from kb.visitor import VISITOR_COOKIE
 from support.models import ArticleVote, Event
 from tests.factories import BROWSER_HEADERS, UserFactory, make_article
@@ -223,3 +224,14 @@ def test_a_vote_post_runs_a_bounded_number_of_queries(article, django_assert_max
     # the VOTED event in its savepoint (3), the site root for the redirect URL (1): 14, and one spare.
     with django_assert_max_num_queries(15):
         reader.post(vote_url(article), {"helpful": "yes", "revision": article.live_revision_id})
+
+
+def test_an_editors_preview_shows_no_vote_box(article, help_centers):
+    draft = ArticlePage(title="A draft not saved yet", slug="draft", locale=article.locale)
+    draft.set_url_path(article.get_parent())
+
+    saved = article.make_preview_request()
+    unsaved = draft.make_preview_request()
+
+    assert saved.status_code == unsaved.status_code == 200
+    assert 'id="article-vote"' not in saved.rendered_content + unsaved.rendered_content
