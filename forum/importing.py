@@ -51,6 +51,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    #: Topics created or changed, to re-index (an unchanged re-import writes nothing to the index).
     topic_ids: set = field(default_factory=set)
 
 
@@ -209,6 +210,7 @@ class StackExchangeImporter:
                 **self._post_values(row, body_html, body_text, created),
             )
             self.result.created_topics += 1
+            self.result.topic_ids.add(topic.pk)
         else:
             post = topic.posts.filter(position=1).first()
             changed = _set_fields(topic, values)
@@ -219,10 +221,12 @@ class StackExchangeImporter:
                 changed = True
             self.result.updated += changed
             self.result.unchanged += not changed
-        self._set_tags(topic, _tags(row.get("Tags", "")))
+            if changed:
+                self.result.topic_ids.add(topic.pk)
+        if self._set_tags(topic, _tags(row.get("Tags", ""))):
+            self.result.topic_ids.add(topic.pk)
         if row.get("AcceptedAnswerId"):
             self.accepted[source_id] = row["AcceptedAnswerId"]
-        self.result.topic_ids.add(topic.pk)
         for answer in self.pending.pop(source_id, []):
             self._answer(answer)
 
@@ -262,9 +266,10 @@ class StackExchangeImporter:
             self.result.updated += 1
         else:
             self.result.unchanged += 1
+            return
         self.result.topic_ids.add(topic.pk)
 
-    def _set_tags(self, topic, names):
+    def _set_tags(self, topic, names) -> bool:
         tags = []
         for name in names[:10]:
             slug = slugify(name, allow_unicode=True)[:60]
@@ -275,6 +280,8 @@ class StackExchangeImporter:
             tags.append(self._tags[slug])
         if {tag.pk for tag in tags} != set(topic.tags.values_list("pk", flat=True)):
             topic.tags.set(tags)
+            return True
+        return False
 
     def _write_accepted(self):
         answers = dict(
@@ -284,13 +291,18 @@ class StackExchangeImporter:
         )
         with transaction.atomic():
             for question_id, answer_id in self.accepted.items():
-                if answer_id in answers:
-                    Topic.objects.filter(source=self.source, source_id=question_id).exclude(
-                        accepted_answer_id=answers[answer_id]
-                    ).update(accepted_answer_id=answers[answer_id])
+                if answer_id not in answers:
+                    continue
+                changed = Topic.objects.filter(source=self.source, source_id=question_id).exclude(
+                    accepted_answer_id=answers[answer_id]
+                )
+                ids = list(changed.values_list("pk", flat=True))
+                if ids:
+                    changed.update(accepted_answer_id=answers[answer_id])
+                    self.result.topic_ids.update(ids)
 
     def index(self) -> None:
-        """Bring the search index up to date for every topic this import touched."""
+        """Bring the search index up to date for every topic this import created or changed."""
         ids = sorted(self.result.topic_ids)
         for start in range(0, len(ids), BATCH):
             index_topics(ids[start : start + BATCH])
