@@ -6,6 +6,8 @@ ones (categories <- topics <- posts <- members).
 
 from forum.models.categories import Category
 from forum.models.members import BadgeAward, MemberStats, TopicReadState
+from forum.models.moderation import Flag, MemberRestriction, ModerationAction, TopicRedirect
+from forum.models.notifications import Notification, NotificationPreference, TopicWatch
 from forum.models.posts import Attachment, Post, PostRevision, PostVote
 from forum.models.topics import Tag, Topic
 
@@ -13,11 +15,18 @@ __all__ = [
     "Attachment",
     "BadgeAward",
     "Category",
+    "Flag",
+    "MemberRestriction",
     "MemberStats",
+    "ModerationAction",
+    "Notification",
+    "NotificationPreference",
     "Post",
     "PostRevision",
     "PostVote",
     "Tag",
     "Topic",
     "TopicReadState",
+    "TopicWatch",
+    "TopicRedirect",
 ]
