@@ -6,14 +6,15 @@ everywhere at once.
 
 * A category is visible when it is public (no ``restricted_to`` groups) or the reader is in one
   of its groups.
-* A topic is visible when it is not deleted, not hidden, and its category is visible.
+* A topic is visible when it is not deleted, not hidden, and its category is visible; a topic
+  whose opening post is held for approval is visible only to its author (and moderators).
 * Moderators (staff, superusers and the "Community moderators" group) see every category and
   hidden topics too; nobody sees a deleted topic.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from forum.models import Category, Topic
+from forum.models import Category, Post, Topic
 
 MODERATORS_GROUP = "Community moderators"
 
@@ -44,7 +45,11 @@ def visible_topics(user) -> QuerySet:
     topics = Topic.objects.filter(deleted_at__isnull=True)
     if is_moderator(user):
         return topics
-    return topics.filter(is_hidden=False, category__in=visible_categories(user))
+    topics = topics.filter(is_hidden=False, category__in=visible_categories(user))
+    held = Exists(Post.objects.filter(topic=OuterRef("pk"), position=1, is_approved=False))
+    if user is not None and user.is_authenticated:
+        return topics.filter(~held | Q(author=user))
+    return topics.filter(~held)
 
 
 def can_view_category(user, category) -> bool:

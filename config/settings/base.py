@@ -202,6 +202,13 @@ FORUM_TRUSTED_AFTER_DAYS = 7
 #: Authors may delete their own posts for this long after posting (moderators always).
 FORUM_DELETE_WINDOW_HOURS = 24
 FORUM_MAX_IMAGE_BYTES = 2 * 1024 * 1024
+#: A member's first posts wait for a moderator's approval until this many have been approved
+#: (trusted members and moderators are never held; 0 holds nobody).
+FORUM_HOLD_FIRST_POSTS = 2
+#: A post flagged by this many different members is hidden until a moderator reviews it.
+FORUM_AUTO_HIDE_FLAGS = 3
+#: A member may flag this many posts an hour.
+FORUM_FLAGS_PER_HOUR = 10
 RATE_LIMITS["forum_preview"] = (60, 60)
 
 # --- Accounts (django-allauth) --------------------------------------------------------------

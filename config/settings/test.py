@@ -23,3 +23,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # live server, concurrent publishes) then get real separate connections with WAL and busy
 # timeouts, as in production, instead of shared-cache table locks.
 DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+# Most tests write as new members and expect their posts to appear; the tests of holding first
+# posts for approval turn it on themselves.
+FORUM_HOLD_FIRST_POSTS = 0

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 #: Notes on flags and reasons for moderator actions are at most this long.
@@ -163,6 +165,18 @@ class MemberRestriction(models.Model):
 
     def __str__(self):
         return f"{self.user_id} suspended until {self.until or 'lifted'}"
+
+    def refusal_message(self) -> str:
+        """What a suspended member reads when they try to take part."""
+        if self.until is None:
+            message = gettext("Your account is suspended from taking part in the forum. You can still read it.")
+        else:
+            message = gettext(
+                "Your account is suspended from taking part in the forum until %(until)s. You can still read it."
+            ) % {"until": date_format(timezone.localtime(self.until), "DATETIME_FORMAT")}
+        if self.reason:
+            message += " " + gettext("Reason: %(reason)s") % {"reason": self.reason}
+        return message
 
 
 def suspension_of(user) -> MemberRestriction | None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from forum.markdown import MAX_TITLE_CHARACTERS, clean_body, clean_title, render
 from forum.models import BadgeAward, Post, PostRevision, Tag, Topic
+from forum.models.moderation import suspension_of
 from forum.permissions import can_view_category, can_view_topic, is_moderator
 from forum.search import reindex_topic_after_commit
 from forum.services.dispatch import send_after_commit
@@ -30,8 +31,12 @@ MIN_TITLE_CHARACTERS = 8
 
 
 def require_member(user) -> None:
+    """A logged-in, active member who is not suspended (a suspended member only reads)."""
     if user is None or not user.is_authenticated or not user.is_active:
         raise NotAllowed(_("Log in to take part in the forum."))
+    suspension = suspension_of(user)
+    if suspension is not None:
+        raise NotAllowed(suspension.refusal_message())
 
 
 def checked_body(text: str) -> str:
@@ -71,6 +76,15 @@ def check_post_allowance(user) -> None:
         )
 
 
+def must_hold(user) -> bool:
+    """Whether the member's next post waits for a moderator's approval: until
+    FORUM_HOLD_FIRST_POSTS of their posts have been approved, unless they are trusted."""
+    needed = settings.FORUM_HOLD_FIRST_POSTS
+    if needed <= 0 or is_trusted(user):
+        return False
+    return Post.objects.filter(author=user, is_approved=True)[:needed].count() < needed
+
+
 def topic_slug(title: str) -> str:
     return slugify(title, allow_unicode=True)[:200].strip("-") or "topic"
 
@@ -92,6 +106,7 @@ def create_topic(user, *, category, title, body, is_question=True, language="en"
     title, body = checked_title(title), checked_body(body)
     check_post_allowance(user)
     html = render_body(body, user)
+    held = must_hold(user)
     now = timezone.now()
     with transaction.atomic():
         topic = Topic.objects.create(
@@ -105,13 +120,16 @@ def create_topic(user, *, category, title, body, is_question=True, language="en"
             created_at=now,
             last_posted_at=now,
         )
-        post = Post.objects.create(topic=topic, author=user, position=1, body_markdown=body, body_html=html)
+        post = Post.objects.create(
+            topic=topic, author=user, position=1, body_markdown=body, body_html=html, is_approved=not held
+        )
         if tags:
             _set_tags(topic, tags)
-        change_stats(user.pk, post_count=1)
         mark_read(user, topic, 1, state=False)
-        reindex_topic_after_commit(topic)
-        send_after_commit(post_created, post=post)
+        if not held:  # a held post is counted, indexed and announced when approved (forum.services.moderation)
+            change_stats(user.pk, post_count=1)
+            reindex_topic_after_commit(topic)
+            send_after_commit(post_created, post=post)
     return topic
 
 
@@ -125,24 +143,41 @@ def reply(user, topic, body) -> Post:
     body = checked_body(body)
     check_post_allowance(user)
     html = render_body(body, user)
+    held = must_hold(user)
     now = timezone.now()
     with transaction.atomic():
         # The update takes the topic row's write lock before the read, so concurrent replies
-        # queue here and each gets the next position.
-        Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_posted_at=now)
+        # queue here and each gets the next position. A held post takes its position but does
+        # not make the topic look active.
+        Topic.objects.filter(pk=topic.pk).update(
+            post_count=F("post_count") + 1, **({} if held else {"last_posted_at": now})
+        )
         position = Topic.objects.filter(pk=topic.pk).values_list("post_count", flat=True).get()
         post = Post.objects.create(
-            topic=topic, author=user, position=position, body_markdown=body, body_html=html, created_at=now
+            topic=topic,
+            author=user,
+            position=position,
+            body_markdown=body,
+            body_html=html,
+            created_at=now,
+            is_approved=not held,
         )
-        topic.post_count, topic.last_posted_at = position, now
-        is_answer = topic.is_question and topic.author_id != user.pk
-        change_stats(user.pk, post_count=1, **({"answer_count": 1} if is_answer else {}))
-        if is_answer:
-            award_badges(user.pk, BadgeAward.Badge.FIRST_ANSWER)
+        topic.post_count = position
         mark_read(user, topic, position)
-        reindex_topic_after_commit(topic)
-        send_after_commit(post_created, post=post)
+        if not held:  # a held post is counted, indexed and announced when approved (forum.services.moderation)
+            topic.last_posted_at = now
+            count_reply(user.pk, topic)
+            reindex_topic_after_commit(topic)
+            send_after_commit(post_created, post=post)
     return post
+
+
+def count_reply(author_id, topic) -> None:
+    """A visible reply counts for its author: a post, and an answer when it answers someone's question."""
+    is_answer = topic.is_question and topic.author_id != author_id
+    change_stats(author_id, post_count=1, **({"answer_count": 1} if is_answer else {}))
+    if is_answer:
+        award_badges(author_id, BadgeAward.Badge.FIRST_ANSWER)
 
 
 def can_edit_post(user, post) -> bool:
