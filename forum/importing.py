@@ -40,7 +40,7 @@ IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ATTRIBUTE = re.compile(r'(\w+)\s*=\s*"([^"]*)"')
 
 
-class ImportError_(Exception):  # noqa: N801 - distinct from the builtin
+class DumpUnreadable(Exception):
     """The dump cannot be read (not XML, or not a Posts.xml)."""
 
 
@@ -139,7 +139,7 @@ class StackExchangeImporter:
                         progress(handle.tell())
                 element.clear()
         except (ParseError, DefusedXmlException) as error:
-            raise ImportError_(f"Not a readable Posts.xml: {error}") from None
+            raise DumpUnreadable(f"Not a readable Posts.xml: {error}") from None
 
     def run(self, handle, progress=None) -> ImportResult:
         batch = []

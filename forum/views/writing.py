@@ -36,7 +36,8 @@ def new_topic(request):
                     title=data["title"],
                     body=data["body"],
                     is_question=data["is_question"],
-                    language=get_language(),
+                    # The category's language when it has one, else the language the member reads in.
+                    language=data["category"].language or get_language(),
                     tags=form.tag_names(),
                 )
             except ActionRefused as error:

@@ -208,7 +208,6 @@
         form.closest(".vote").querySelector("[data-score]").textContent = result.data.score;
         button.setAttribute("aria-pressed", voted ? "true" : "false");
         action.value = voted ? "unvote" : "vote";
-        button.querySelector(".vote-label").textContent = voted ? button.dataset.labelUnvote : button.dataset.labelVote;
       });
   });
 })();

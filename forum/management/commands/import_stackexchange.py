@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from forum.importing import ImportError_, StackExchangeImporter
+from forum.importing import DumpUnreadable, StackExchangeImporter
 from forum.models import Category
 
 
@@ -55,7 +55,7 @@ def import_stackexchange(posts: Path, *, category: str, language="en", site="", 
     try:
         with posts.open("rb") as handle, bar:
             result = importer.run(handle, progress=lambda done: bar.update(done - bar.n))
-    except ImportError_ as error:
+    except DumpUnreadable as error:
         raise CommandError(str(error)) from None
     importer.index()
     return result
