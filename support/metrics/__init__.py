@@ -1,0 +1,53 @@
+"""Support figures, each a query over the event log (support.models.Event) and kb's search log.
+
+Nothing here keeps a counter: every figure is computed for a period [since, until) from the rows
+that record what readers, customers and agents did. The reports (support.reports), the dashboard
+panel and ``manage.py support_report`` all call these functions, so they always agree. Each
+submodule's docstring states its rules exactly.
+"""
+
+from support.metrics.articles import (
+    PRIOR_VOTES,
+    READ_TO_TICKET_WINDOW,
+    ArticleFigures,
+    article_figures,
+    bayesian_average,
+    by_resolutions,
+    ranking,
+)
+from support.metrics.deflection import Deflection, DeflectionRow, deflection
+from support.metrics.gaps import (
+    DEAD_END_WINDOW,
+    MAX_GAP_TICKETS,
+    SubjectGaps,
+    dead_end_queries,
+    queries_without_results,
+    subjects_without_article,
+)
+from support.metrics.period import BUCKETS, DEFAULT_DAYS, Period
+from support.metrics.self_service import SelfService, SelfServiceRow, self_service
+
+__all__ = [
+    "BUCKETS",
+    "DEAD_END_WINDOW",
+    "DEFAULT_DAYS",
+    "MAX_GAP_TICKETS",
+    "PRIOR_VOTES",
+    "READ_TO_TICKET_WINDOW",
+    "ArticleFigures",
+    "Deflection",
+    "DeflectionRow",
+    "Period",
+    "SelfService",
+    "SelfServiceRow",
+    "SubjectGaps",
+    "article_figures",
+    "bayesian_average",
+    "by_resolutions",
+    "dead_end_queries",
+    "deflection",
+    "queries_without_results",
+    "ranking",
+    "self_service",
+    "subjects_without_article",
+]
