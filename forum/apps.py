@@ -9,8 +9,14 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self):
+        from forum.live import connect_receivers as connect_live_updates
         from forum.search import visible_topic_ids_for_request
+        from forum.services.notifications import connect_receivers as connect_notifications
         from kb.search.visibility import register
+
+        # Topic pages update live, and members hear of replies, mentions and accepted answers.
+        connect_live_updates()
+        connect_notifications()
 
         # Every forum hit in search and suggestions is re-checked with the forum's own rules.
         register("forum.topic", visible_topic_ids_for_request)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from forum.views import answers, asking, browsing, writing
+from forum.views import answers, asking, browsing, live, writing
 
 app_name = "forum"
 
@@ -25,6 +25,12 @@ urlpatterns = [
     path("t/<int:pk>/draft-article/", answers.draft_article_view, name="draft_article"),
     path("similar/", asking.similar, name="similar"),
     path("similar/open/", asking.open_similar, name="open_similar"),
+    path("t/<int:topic_pk>/posts/<int:post_pk>/fragment/", live.post_fragment, name="post_fragment"),
+    path("t/<int:pk>/watch/", live.watch_view, name="watch"),
+    path("notifications/", live.notification_list, name="notifications"),
+    path("notifications/read/", live.mark_notifications_read, name="notifications_read"),
+    path("notifications/settings/", live.notification_settings, name="notification_settings"),
+    path("notifications/<int:pk>/", live.open_notification, name="open_notification"),
     # Last: its slug would otherwise match "reply", "clear-answer" and "draft-article".
     path("t/<int:pk>/<str:slug>/", browsing.topic_page, name="topic"),
 ]
