@@ -35,22 +35,25 @@ def read_state(user, topic) -> TopicReadState | None:
 def mark_read(user, topic, position: int, *, state=None) -> None:
     """Remember that ``user`` has read ``topic`` up to ``position`` (never moving backwards).
 
-    ``state`` is the member's TopicReadState when the caller already has it, or False when the
-    caller knows there is none; None means look it up.
+    At most two queries and no read: an UPDATE that only moves forwards, then, when it matched
+    nothing, an INSERT that a concurrent first visit cannot turn into an error. ``state`` is the
+    member's TopicReadState when the caller has it (skips both when already far enough), or
+    False when the caller knows there is none (skips the UPDATE).
     """
     if user is None or not user.is_authenticated:
         return
-    if state is None:
-        state = read_state(user, topic)
     if state and state.last_read_position >= position:
         return
     now = timezone.now()
-    if state:
-        TopicReadState.objects.filter(pk=state.pk, last_read_position__lt=position).update(
+    moved = 0
+    if state is not False:
+        moved = TopicReadState.objects.filter(user=user, topic=topic, last_read_position__lt=position).update(
             last_read_position=position, updated_at=now
         )
+    if state:
         state.last_read_position = position
-        return
-    TopicReadState.objects.update_or_create(
-        user=user, topic=topic, defaults={"last_read_position": position, "updated_at": now}
-    )
+    elif not moved:
+        TopicReadState.objects.bulk_create(
+            [TopicReadState(user=user, topic=topic, last_read_position=position, updated_at=now)],
+            ignore_conflicts=True,
+        )

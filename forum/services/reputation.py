@@ -44,8 +44,11 @@ def change_stats(user_id, **deltas) -> None:
     """Add ``deltas`` to the member's counters (no-op for a post without an author)."""
     if user_id is None or not deltas:
         return
-    MemberStats.objects.get_or_create(user_id=user_id)
-    MemberStats.objects.filter(user_id=user_id).update(**{name: F(name) + delta for name, delta in deltas.items()})
+    changes = {name: F(name) + delta for name, delta in deltas.items()}
+    if not MemberStats.objects.filter(user_id=user_id).update(**changes):
+        # A member's first counted action: make their row (ignoring a concurrent twin), then count.
+        MemberStats.objects.bulk_create([MemberStats(user_id=user_id)], ignore_conflicts=True)
+        MemberStats.objects.filter(user_id=user_id).update(**changes)
 
 
 def award_badges(user_id, *badges) -> None:
