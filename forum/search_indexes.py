@@ -3,9 +3,11 @@
 A topic's document holds its title, opening post, accepted answer and the first replies (up to
 ``MAX_INDEXED_POSTS`` visible posts and ``MAX_INDEXED_CHARACTERS``), so re-indexing a topic after
 a reply costs the same for a 20-post and a 5,000-post topic. Deleted, hidden and held posts are
-never indexed. Hidden and deleted topics are not indexed at all; forum.search removes them.
+never indexed. Hidden and deleted topics, and topics whose opening post waits for approval, are
+not indexed at all; forum.search removes them.
 """
 
+from django.db.models import Exists, OuterRef
 from django.utils.html import strip_tags
 from django.utils.translation import override
 from haystack import indexes
@@ -49,8 +51,10 @@ class TopicIndex(indexes.SearchIndex, indexes.Indexable):
         return Topic
 
     def index_queryset(self, using=None):
+        held = Post.objects.filter(topic=OuterRef("pk"), position=1, is_approved=False)
         return (
             Topic.objects.filter(is_hidden=False, deleted_at__isnull=True)
+            .exclude(Exists(held))
             .select_related("category")
             .prefetch_related("category__restricted_to")
         )

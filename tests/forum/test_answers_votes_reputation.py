@@ -6,6 +6,7 @@ import pytest
 
 from forum import services
 from forum.models import BadgeAward, MemberStats, Post
+from forum.signals import answer_accepted, post_voted
 from support.models import Event
 from tests.factories import make_article
 from tests.factories.forum import make_member, make_moderator, make_topic
@@ -142,3 +143,28 @@ def test_a_deleted_post_cannot_be_accepted(question):
     answer.refresh_from_db()
     with pytest.raises(services.ActionRefused):
         services.accept_answer(question.author, answer)
+
+
+def test_accepting_and_voting_are_announced_after_commit(question, django_capture_on_commit_callbacks):
+    heard = []
+
+    def on_accepted(sender, topic, post, by, **kwargs):
+        heard.append(("accepted", topic.pk, post.pk, by.pk))
+
+    def on_voted(sender, post, **kwargs):
+        heard.append(("voted", post.pk))
+
+    answer_accepted.connect(on_accepted, weak=False)
+    post_voted.connect(on_voted, weak=False)
+    try:
+        answer = services.reply(make_member(), question, "Grind finer.")
+        with django_capture_on_commit_callbacks() as callbacks:
+            services.accept_answer(question.author, answer)
+            services.vote(question.author, answer)
+            assert heard == []
+        for callback in callbacks:
+            callback()
+    finally:
+        answer_accepted.disconnect(on_accepted)
+        post_voted.disconnect(on_voted)
+    assert ("accepted", question.pk, answer.pk, question.author.pk) in heard and ("voted", answer.pk) in heard

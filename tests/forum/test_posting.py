@@ -218,3 +218,16 @@ def test_a_failing_receiver_does_not_break_the_reply(django_capture_on_commit_ca
     finally:
         post_created.disconnect(broken)
     assert Post.objects.filter(pk=post.pk).exists()
+
+
+def test_a_mention_of_a_member_links_their_forum_page():
+    mentioned = make_member(display_name="Casey Customer")
+    post = services.reply(make_member(), make_topic(), "Thanks @[Casey Customer], and @Nobody too")
+    assert f'href="/en/forum/u/{mentioned.pk}/"' in post.body_html
+    assert "@Nobody" in post.body_html and post.body_html.count("<a") == 1
+
+
+def test_a_name_shared_by_two_members_links_nobody():
+    make_member(display_name="Sam")
+    make_member(display_name="Sam")
+    assert "<a" not in services.reply(make_member(), make_topic(), "Hi @Sam").body_html

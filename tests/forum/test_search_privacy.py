@@ -5,9 +5,10 @@ member of the group."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from haystack.query import SearchQuerySet
 
 from forum import services
-from forum.models import Topic
+from forum.models import Post, Topic
 from forum.search import index_topics, reindex_topic_after_commit
 from kb.search.service import search, suggest
 from tests.factories.forum import make_category, make_group, make_member, make_moderator
@@ -138,3 +139,10 @@ def test_the_similar_topics_endpoint_follows_the_same_rules(ask, client, insider
     client.force_login(make_member())
     html = client.get("/en/forum/similar/", {"q": "ibex calibration"}).content.decode()
     assert "Ibex kettle calibration" in html and "Ibex grinder calibration" not in html
+
+
+def test_a_topic_whose_opening_post_waits_for_approval_is_not_indexed(ask):
+    topic = ask("Wallaby launch rumours")
+    Post.objects.filter(topic=topic, position=1).update(is_approved=False)
+    index_topics([topic.pk])
+    assert SearchQuerySet().filter(content_type="forum_topic").count() == 0
