@@ -1,0 +1,126 @@
+"""Live updates across server processes: the Redis channel layer (REDIS_URL -> channels_redis).
+
+A throwaway redis-server (Debian's package; `make test` installs it) listens on a free port for
+this module. Without redis-server installed these tests are skipped, with the reason.
+"""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import redis
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import channel_layers
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+
+from forum import services
+from forum.live import topic_group
+from forum.routing import websocket_urlpatterns
+from tests.factories.forum import make_category, make_member
+
+REDIS_SERVER = shutil.which("redis-server")
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        REDIS_SERVER is None, reason="redis-server is not installed (`make test` installs Debian's redis-server)"
+    ),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """redis-server on a free loopback port, no persistence, stopped after this module."""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own argument list
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        + ["--daemonize", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(host="127.0.0.1", port=port)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    client.close()
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def redis_channel_layer(redis_url, settings):
+    """The layer config/settings/base.py chooses when REDIS_URL is set."""
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [redis_url]}}
+    }
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+def listener(topic, user=None):
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/forum/topics/{topic.pk}/")
+    communicator.scope["user"] = user or AnonymousUser()
+    return communicator
+
+
+@pytest.fixture
+def topic():
+    return services.create_topic(make_member(), category=make_category("Coffee"), title="Descaling", body="How?")
+
+
+def test_two_readers_get_a_reply_through_redis(topic):
+    member, replier = make_member(), make_member()
+
+    async def scenario():
+        first, second = listener(topic, member), listener(topic)
+        assert (await first.connect())[0] and (await second.connect())[0]
+        post = await sync_to_async(services.reply)(replier, topic, "Citric acid.")
+        expected = {"type": "post.created", "topic": topic.pk, "post": post.pk, "position": 2}
+        assert await first.receive_json_from(timeout=3) == expected
+        assert await second.receive_json_from(timeout=3) == expected
+        await first.disconnect()
+        await second.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_an_event_sent_by_another_server_process_reaches_this_ones_readers(topic, redis_url):
+    """What a reply posted on another daphne process does: group_send on the shared Redis."""
+    sender = (
+        "import asyncio, sys\n"
+        "from channels_redis.core import RedisChannelLayer\n"
+        "event = {'type': 'post.created', 'topic': int(sys.argv[3]), 'post': 99, 'position': 2}\n"
+        "asyncio.run(RedisChannelLayer(hosts=[sys.argv[1]]).group_send(sys.argv[2], event))\n"
+    )
+
+    async def scenario():
+        communicator = listener(topic)
+        assert (await communicator.connect())[0]
+        await sync_to_async(subprocess.run)(
+            [sys.executable, "-c", sender, redis_url, topic_group(topic.pk), str(topic.pk)], check=True, timeout=30
+        )
+        event = await communicator.receive_json_from(timeout=3)
+        assert event == {"type": "post.created", "topic": topic.pk, "post": 99, "position": 2}
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
