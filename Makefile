@@ -12,7 +12,7 @@ export BASE_URL
 DEV_SETTINGS := config.settings.dev
 TEST_WORKERS ?= 2
 
-.PHONY: run test setup demo lint format messages chromium clean
+.PHONY: run test setup demo lint format messages chromium redis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ chromium:
 			chromium fonts-dejavu-core fonts-noto-core fontconfig >/dev/null; \
 	fi
 
+# Debian's redis-server: the live-update tests start a throwaway one to check the Redis channel
+# layer across processes (they are skipped, saying so, where it is missing).
+redis:
+	@if ! command -v redis-server >/dev/null 2>&1; then \
+		echo "Installing Debian's redis-server..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			redis-server >/dev/null; \
+	fi
+
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -61,7 +70,7 @@ format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(VENV)/.test-installed chromium lint
+test: $(VENV)/.test-installed chromium redis lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	# Browser tests run in a process of their own: Playwright's sync API leaves an event loop in
 	# the test thread, which would break async_to_sync in the tests that follow it.
