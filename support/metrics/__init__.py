@@ -12,7 +12,7 @@ from support.metrics.articles import (
     ArticleFigures,
     article_figures,
     bayesian_average,
-    by_resolutions,
+    rank,
     ranking,
 )
 from support.metrics.deflection import Deflection, DeflectionRow, deflection
@@ -43,10 +43,10 @@ __all__ = [
     "SubjectGaps",
     "article_figures",
     "bayesian_average",
-    "by_resolutions",
     "dead_end_queries",
     "deflection",
     "queries_without_results",
+    "rank",
     "ranking",
     "self_service",
     "subjects_without_article",

@@ -182,13 +182,15 @@ def bayesian_average(yes: int, votes: int, *, mean: float | None, prior_votes: i
     return (prior_votes * (mean or 0) + yes) / (prior_votes + votes)
 
 
+def rank(rows) -> list[ArticleFigures]:
+    """Articles with votes by Bayesian average (more votes, then page id, break ties), then the
+    unvoted ones by resolutions."""
+    rows = list(rows)
+    ranked = sorted((row for row in rows if row.votes), key=lambda row: (-row.score, -row.votes, row.article_id))
+    unvoted = sorted((row for row in rows if not row.votes), key=lambda row: (-row.resolutions, row.article_id))
+    return ranked + unvoted
+
+
 def ranking(period: Period) -> list[ArticleFigures]:
-    """Articles with votes, best Bayesian average first (more votes, then page id, break ties)."""
-    rows = [row for row in article_figures(period).values() if row.votes]
-    return sorted(rows, key=lambda row: (-row.score, -row.votes, row.article_id))
-
-
-def by_resolutions(period: Period) -> list[ArticleFigures]:
-    """Every article with activity, most resolutions first (then most views)."""
-    rows = list(article_figures(period).values())
-    return sorted(rows, key=lambda row: (-row.resolutions, -row.views, row.article_id))
+    """Articles with votes, best Bayesian average first."""
+    return [row for row in rank(article_figures(period).values()) if row.votes]

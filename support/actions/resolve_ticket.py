@@ -1,0 +1,41 @@
+"""Resolving a ticket with a help article: the one place that records TICKET_RESOLVED.
+
+The ticket becomes solved and remembers the article and the time; the event log gets a
+TICKET_RESOLVED event naming the article, which the resolution reports count. Resolving again
+with the same article changes nothing; with another article, the newer event is the one that
+counts (support.metrics.articles keeps the latest per ticket).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kb.models import ArticlePage
+from support.actions.permissions import ActionRefused, require_agent
+from support.events import record_event
+from support.models import Event, Ticket
+
+
+def resolve_ticket(user, ticket: Ticket, article) -> Ticket:
+    """Mark ``ticket`` solved with ``article`` (a live help article, or its page id)."""
+    require_agent(user)
+    article_id = getattr(article, "pk", article)
+    article = ArticlePage.objects.live().filter(pk=article_id).first() if isinstance(article_id, int) else None
+    if article is None:
+        raise ActionRefused(_("Choose a published help article."))
+    if ticket.resolved_with_id == article.pk and ticket.status == Ticket.Status.SOLVED:
+        return ticket
+    with transaction.atomic():
+        ticket.resolved_with = article
+        ticket.resolved_at = timezone.now()
+        ticket.status = Ticket.Status.SOLVED
+        ticket.save(update_fields=["resolved_with", "resolved_at", "status", "updated_at"])
+        record_event(
+            Event.Kind.TICKET_RESOLVED,
+            user=user,
+            ticket=ticket,
+            article=article,
+            language=ticket.language,
+            at=ticket.resolved_at,
+        )
+    return ticket

@@ -1,0 +1,199 @@
+"""The agent inbox in the Wagtail admin: a ticket list with filters and search, and a ticket page.
+
+The ticket page shows the thread, the requester, the language and the customer's journey before
+writing (support.journey), and carries the agent's forms: reply, change status, resolve with an
+article, draft an article. Every change goes through support.actions; this module only shows
+and validates. Reading needs the "view ticket" permission, changing "change ticket" (both given
+to Support agents by support's migrations).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters import ChoiceFilter, DateFromToRangeFilter
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from support.actions import (
+    ActionRefused,
+    can_handle_tickets,
+    change_status,
+    draft_article_from_ticket,
+    existing_draft,
+    reply_to_ticket,
+    resolve_ticket,
+)
+from support.admin_forms import ACTION_FORMS, MAX_ID, ReplyForm, ResolveForm, StatusForm
+from support.models import Ticket
+
+#: The hook the "Support" admin submenu collects its items from (see support.wagtail_hooks).
+SUPPORT_MENU_HOOK = "register_support_menu_item"
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
+
+
+class TicketFilterSet(WagtailFilterSet):
+    status = ChoiceFilter(label=gettext_lazy("Status"), choices=Ticket.Status.choices)
+    language = ChoiceFilter(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
+    created_at = DateFromToRangeFilter(label=gettext_lazy("Opened"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = Ticket
+        fields = []
+
+
+class TicketIndexView(IndexView):
+    """The inbox: newest tickets first; one query for the page, one for the count."""
+
+    def get_edit_url(self, instance):
+        # Tickets are never edited as a form: the reference links to the ticket page instead.
+        return None
+
+
+def language_name(code: str) -> str:
+    return str(LANGUAGE_NAMES.get(code, code))
+
+
+#: Journey entries by kind: (key in Ticket.journey, label).
+JOURNEY_PARTS = [
+    ("searches", gettext_lazy("Searched")),
+    ("articles_read", gettext_lazy("Read")),
+    ("votes", gettext_lazy("Voted")),
+    ("suggestions_shown", gettext_lazy("Shown suggestions")),
+    ("suggestions_opened", gettext_lazy("Opened a suggestion")),
+    ("solved_confirmed", gettext_lazy("Confirmed solved")),
+]
+
+
+def journey_timeline(journey) -> list[dict]:
+    """The ticket's journey snapshot as one list in time order: {"at", "label", "entry"}."""
+    timeline = []
+    if not isinstance(journey, dict):
+        return timeline
+    for key, label in JOURNEY_PARTS:
+        for entry in journey.get(key) or []:
+            if isinstance(entry, dict):
+                moment = parse_datetime(str(entry.get("at", ""))) if entry.get("at") else None
+                timeline.append({"at": moment, "kind": key, "label": label, "entry": entry})
+    timeline.sort(key=lambda item: item["at"] or datetime.datetime.min.replace(tzinfo=datetime.UTC))
+    return timeline
+
+
+class TicketView(InspectView):
+    """One ticket: thread, requester, journey, and the agent's forms (POST)."""
+
+    template_name = "support/admin/ticket.html"
+    page_title = gettext_lazy("Ticket")
+    header_icon = "mail"
+
+    def get_object(self, queryset=None):
+        pk = str(self.pk)
+        if not pk.isdigit() or int(pk) > MAX_ID:
+            raise Http404
+        return get_object_or_404(Ticket.objects.select_related("requester", "resolved_with"), pk=int(pk))
+
+    def get_page_subtitle(self):
+        return f"{self.object.reference}: {self.object.subject}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ticket = self.object
+        forms = {
+            "reply": ReplyForm(),
+            "status": StatusForm(initial={"status": ticket.status}),
+            "resolve": ResolveForm(initial={"article": ticket.resolved_with_id}),
+        } | kwargs.get("forms", {})
+        context.update(
+            ticket=ticket,
+            thread=ticket.messages.select_related("author").order_by("created_at", "pk"),
+            language_name=language_name(ticket.language),
+            timeline=journey_timeline(ticket.journey),
+            can_handle=can_handle_tickets(self.request.user),
+            draft=existing_draft(ticket),
+            forms=forms,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not can_handle_tickets(request.user):
+            raise PermissionDenied
+        form_class = ACTION_FORMS.get(request.POST.get("action", ""))
+        if form_class is None:
+            messages.error(request, _("Unknown action."))
+            return redirect(request.path)
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                return self.apply(form.cleaned_data)
+            except ActionRefused as refusal:
+                form.add_error(None, str(refusal))
+        context = self.get_context_data(forms={request.POST["action"]: form})
+        return self.render_to_response(context, status=400)
+
+    def apply(self, data):
+        ticket, user, request = self.object, self.request.user, self.request
+        action = data["action"]
+        if action == "reply":
+            reply_to_ticket(user, ticket, data["body"])
+            messages.success(request, _("Your reply was saved and will be emailed to the customer."))
+        elif action == "status":
+            change_status(user, ticket, data["status"])
+            messages.success(request, _("Status changed to “%(status)s”.") % {"status": ticket.get_status_display()})
+        elif action == "resolve":
+            resolve_ticket(user, ticket, data["article"])
+            messages.success(request, _("Resolved with “%(title)s”.") % {"title": data["article"].title})
+        else:
+            with transaction.atomic():
+                article = draft_article_from_ticket(user, ticket)
+            messages.success(request, _("A draft article was created from this ticket."))
+            return redirect("wagtailadmin_pages:edit", article.pk)
+        return redirect(self.request.path)
+
+
+class TicketViewSet(ModelViewSet):
+    model = Ticket
+    icon = "mail"
+    menu_label = gettext_lazy("Inbox")
+    menu_name = "support-inbox"
+    menu_order = 100
+    menu_hook = SUPPORT_MENU_HOOK
+    index_view_class = TicketIndexView
+    inspect_view_class = TicketView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = TicketFilterSet
+    search_fields = ["reference", "subject", "requester_email"]
+    ordering = ["-created_at", "-pk"]
+    list_per_page = 50
+    list_display = [
+        "reference",
+        "subject",
+        "requester_email",
+        Column("language", label=gettext_lazy("Language"), accessor=lambda ticket: language_name(ticket.language)),
+        Column("status", label=gettext_lazy("Status"), accessor="get_status_display", sort_key="status"),
+        DateColumn("created_at", label=gettext_lazy("Opened"), sort_key="created_at"),
+    ]
+
+    def get_urlpatterns(self):
+        # The list and the ticket page only: tickets come from the contact form, never the admin,
+        # and every change to one is an action on the ticket page.
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<str:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        # No add, edit, delete, history or usage pages: the views must not link to them.
+        absent = {f"{name}_url_name": None for name in ["add", "edit", "delete", "history", "usage"]}
+        return super().get_common_view_kwargs(**absent | kwargs)
