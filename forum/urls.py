@@ -2,14 +2,14 @@
 
 from django.urls import path
 
-from forum.views import answers, asking, browsing, live, writing
+from forum.views import answers, asking, browsing, live, moderation, writing
 
 app_name = "forum"
 
 urlpatterns = [
     path("", browsing.forum_index, name="index"),
     path("c/<str:slug>/", browsing.category_page, name="category"),
-    path("t/<int:pk>/", browsing.topic_redirect, name="topic_short"),
+    path("t/<int:pk>/", moderation.topic_redirect, name="topic_short"),
     path("p/<int:pk>/", browsing.post_redirect, name="post"),
     path("p/<int:pk>/history/", browsing.post_history, name="post_history"),
     path("u/<int:pk>/", browsing.member_page, name="member"),
@@ -31,6 +31,16 @@ urlpatterns = [
     path("notifications/read/", live.mark_notifications_read, name="notifications_read"),
     path("notifications/settings/", live.notification_settings, name="notification_settings"),
     path("notifications/<int:pk>/", live.open_notification, name="open_notification"),
-    # Last: its slug would otherwise match "reply", "clear-answer" and "draft-article".
-    path("t/<int:pk>/<str:slug>/", browsing.topic_page, name="topic"),
+    path("p/<int:pk>/flag/", moderation.flag_view, name="flag"),
+    path("moderation/", moderation.queue_view, name="moderation_queue"),
+    path("moderation/log/", moderation.log_view, name="moderation_log"),
+    path("moderation/p/<int:pk>/<str:action>/", moderation.post_action_view, name="moderate_post"),
+    path("moderation/t/<int:pk>/move/", moderation.move_view, name="move_topic"),
+    path("moderation/t/<int:pk>/merge/", moderation.merge_view, name="merge_topic"),
+    path("moderation/t/<int:pk>/<str:tool>/", moderation.topic_tool_view, name="topic_tool"),
+    path("moderation/u/<int:pk>/suspend/", moderation.suspend_view, name="suspend_member"),
+    path("moderation/u/<int:pk>/unsuspend/", moderation.unsuspend_view, name="unsuspend_member"),
+    # Last: its slug would otherwise match "reply", "clear-answer" and "draft-article". A merged
+    # topic's address leads to the topic it was merged into.
+    path("t/<int:pk>/<str:slug>/", moderation.topic_page, name="topic"),
 ]
