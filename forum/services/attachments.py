@@ -7,14 +7,16 @@ file besides the picture (EXIF with GPS positions, appended scripts or archives)
 
 import io
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from forum.models import Attachment
-from forum.services.errors import ActionRefused
+from forum.services.errors import ActionRefused, TooManyPosts
 from forum.services.posting import check_post_allowance, require_member
 
 #: Pillow format -> (content type, file extension)
@@ -22,6 +24,8 @@ FORMATS = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "GIF": ("
            "WEBP": ("image/webp", "webp")}  # fmt: skip
 MAX_PIXELS = 25_000_000
 MAX_FRAMES = 200
+#: Images one member may upload in an hour (uploads are cheap to send and costly to keep).
+MAX_UPLOADS_PER_HOUR = 20
 
 
 def _refused():
@@ -31,6 +35,10 @@ def _refused():
 def store_image(user, upload) -> Attachment:
     require_member(user)
     check_post_allowance(user)
+    if Attachment.objects.filter(uploader=user, created_at__gte=timezone.now() - timedelta(hours=1)).count() >= (
+        MAX_UPLOADS_PER_HOUR
+    ):
+        raise TooManyPosts(_("You have uploaded many images this hour. Please wait a while and try again."))
     limit = settings.FORUM_MAX_IMAGE_BYTES
     if upload.size > limit:
         raise ActionRefused(_("Images can be at most %(size)s MB.") % {"size": f"{limit / 1_000_000:g}"}, status=413)

@@ -82,3 +82,9 @@ def test_location_data_is_dropped_by_re_encoding(client):
 
 def test_anonymous_visitors_cannot_upload(client):
     assert upload(client, "cat.png", image_bytes()).status_code == 403
+
+
+def test_a_member_may_upload_only_so_many_images_an_hour(client, monkeypatch):
+    monkeypatch.setattr("forum.services.attachments.MAX_UPLOADS_PER_HOUR", 2)
+    client.force_login(make_member())
+    assert [upload(client, "a.png", image_bytes()).status_code for _n in range(3)] == [201, 201, 429]
