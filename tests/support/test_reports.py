@@ -1,0 +1,229 @@
+"""The support reports in the Wagtail admin show the figures of support.metrics, export them safely,
+and are open to support agents only."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kb.models import SearchEvent
+from kb.models.search_analytics import normalize_query
+from support.events import record_event
+from support.models import Event
+from tests.factories import UserFactory, make_article
+from tests.support.admin_helpers import (
+    ARTICLES,
+    DEFLECTION,
+    GAPS,
+    REPORTS,
+    SELF_SERVICE,
+    XHR,
+    a_ticket,
+    an_agent,
+    an_editor,
+    ticket_url,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agent_user():
+    return an_agent()
+
+
+@pytest.fixture
+def agent(client, agent_user):
+    client.force_login(agent_user)
+    return client
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def article_row(response, article) -> dict:
+    return next(row for row in response.context["object_list"] if row["article_id"] == article.pk)
+
+
+def contact_visit(visit, *, solved_with=None, at=None):
+    record_event(Event.Kind.SUGGESTIONS_SHOWN, flow="contact", visit_id=visit, visitor_id=visit.ljust(32, "_"), at=at)
+    if solved_with is not None:
+        record_event(
+            Event.Kind.SOLVED_CONFIRMED, flow="contact", visit_id=visit, article=solved_with, visitor_id=visit, at=at
+        )
+
+
+def test_support_agents_open_every_report_from_the_support_menu(agent):
+    menu = agent.get("/admin/").content.decode()
+
+    for url in REPORTS:
+        assert url in menu
+        assert agent.get(url).status_code == 200
+
+
+def test_staff_without_the_report_permission_are_refused(client):
+    client.force_login(an_editor())
+
+    assert DEFLECTION not in client.get("/admin/").content.decode()
+    for url in REPORTS:
+        assert client.get(url)["Location"] == "/admin/"
+        assert client.get(url, **XHR).status_code == 403
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login(client):
+    for url in REPORTS:
+        assert client.get(url)["Location"].startswith("/admin/login/")
+
+
+def test_a_member_without_admin_access_cannot_open_the_reports(client):
+    client.force_login(UserFactory())
+
+    for url in REPORTS:
+        assert client.get(url).status_code == 302
+
+
+def test_resolving_a_ticket_with_an_article_raises_its_resolutions_in_the_report(agent, help_centers):
+    article = make_article("Clear a paper jam")
+    ticket = a_ticket("Paper jam")
+    record_event(Event.Kind.ARTICLE_VIEWED, article=article, visitor_id="r" * 32)
+    before = article_row(agent.get(ARTICLES), article)["resolutions"]
+
+    agent.post(ticket_url(ticket), {"action": "resolve", "article": article.pk})
+
+    after = article_row(agent.get(ARTICLES), article)
+    assert (before, after["resolutions"], after["tickets_resolved"]) == (0, 1, 1)
+
+
+def test_the_deflection_report_counts_a_confirmation_from_the_contact_flow(agent, help_centers):
+    article = make_article("Reset a password")
+    contact_visit("visit-solved", solved_with=article)
+    contact_visit("visit-left")
+    a_ticket("Still locked out", visit_id="visit-ticket")
+    contact_visit("visit-ticket")
+
+    response = agent.get(DEFLECTION)
+
+    summary = dict(response.context["summary"])
+    assert summary["Contact visits shown suggestions"] == "3"
+    assert summary["Contact visits without a ticket"] == "66.7%"
+    assert summary["Contact visits that confirmed “solved”"] == "33.3%"
+    [today] = [row for row in response.context["object_list"] if row["flow"] == "contact"]
+    assert (today["visits"], today["deflected"], today["confirmed"], today["tickets"]) == (3, 2, 1, 1)
+    assert '<title id="support-chart-title">' in response.content.decode()
+
+
+def test_the_reports_follow_the_chosen_dates_and_bucket(agent):
+    contact_visit("last-week", at=timezone.now() - timedelta(days=7))
+    contact_visit("today")
+    today = timezone.localdate()
+
+    only_today = agent.get(DEFLECTION, {"created_at_from": today.isoformat(), "created_at_to": today.isoformat()})
+    by_month = agent.get(DEFLECTION, {"bucket": "month", "created_at_from": (today - timedelta(days=7)).isoformat()})
+
+    assert dict(only_today.context["summary"])["Contact visits shown suggestions"] == "1"
+    months = {row["start"] for row in by_month.context["object_list"]}
+    assert months <= {today.replace(day=1), (today - timedelta(days=7)).replace(day=1)}
+
+
+def test_the_self_service_report_divides_visitors_by_ticket_visitors(agent, help_centers):
+    article = make_article()
+    for reader in "abcd":
+        record_event(Event.Kind.ARTICLE_VIEWED, article=article, visitor_id=reader * 32)
+    a_ticket(visitor_id="a" * 32)
+
+    summary = dict(agent.get(SELF_SERVICE).context["summary"])
+
+    assert (summary["Help-center visitors"], summary["Visitors who opened a ticket"]) == ("4", "1")
+    assert summary["Self-service score"] == "4"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"created_at_from": "not a date"},
+        {"created_at_from": "2026-02-30"},
+        {"created_at_from": "2030-01-01", "created_at_to": "2020-01-01"},
+        {"created_at_from": "0001-01-01", "created_at_to": "9999-12-31"},
+        {"bucket": "fortnight"},
+        {"ordering": "title; drop table"},
+        {"p": "999"},
+        {"created_at_from": "\x00"},
+    ],
+)
+@pytest.mark.parametrize("url", REPORTS)
+def test_bad_filter_input_never_breaks_a_report(agent, url, params):
+    response = agent.get(url, params)
+
+    assert response.status_code in (200, 404)
+
+
+def test_exports_are_spreadsheet_safe(agent, help_centers):
+    query = '=HYPERLINK("http://evil.example")'
+    SearchEvent.objects.create(
+        query=query, normalized_query=normalize_query(query), language="en", result_count=0, visitor_id="e" * 32
+    )
+    article = make_article("=1+2 is not a formula")
+    record_event(Event.Kind.ARTICLE_VIEWED, article=article, visitor_id="r" * 32)
+
+    gaps = csv_rows(agent.get(GAPS, {"export": "csv"}))
+    articles = csv_rows(agent.get(ARTICLES, {"export": "csv"}))
+    xlsx = agent.get(ARTICLES, {"export": "xlsx"})
+
+    assert gaps[1][1] == "'" + normalize_query(query)
+    assert articles[1][1] == "'=1+2 is not a formula"
+    assert xlsx.status_code == 200 and "spreadsheetml" in xlsx["Content-Type"]
+
+
+def test_the_dashboard_shows_this_weeks_deflection_and_the_best_and_worst_articles(agent, help_centers):
+    good, poor = make_article("Good article"), make_article("Poor article")
+    for n in range(4):
+        record_event(Event.Kind.VOTED, article=good, visitor_id=f"{n}" * 32, data={"helpful": True})
+        record_event(Event.Kind.VOTED, article=poor, visitor_id=f"{n}" * 32, data={"helpful": n == 0})
+    contact_visit("this-week")
+
+    page = agent.get("/admin/").content.decode()
+
+    panel = page[page.index("data-support-panel") :]
+    assert "100% of 1 contact visits" in panel
+    top, worst = panel.index('data-support-articles="top"'), panel.index('data-support-articles="worst"')
+    assert panel.index("Good article", top) < panel.index("Poor article", top)
+    assert panel.index("Poor article", worst) < panel.index("Good article", worst)
+
+
+def test_staff_without_the_permission_see_no_support_panel(client):
+    client.force_login(an_editor())
+
+    assert "data-support-panel" not in client.get("/admin/").content.decode()
+
+
+@pytest.mark.parametrize("size", [5, 50])
+@pytest.mark.parametrize("url", [DEFLECTION, SELF_SERVICE, ARTICLES])
+def test_a_report_runs_the_same_few_queries_however_many_events(agent, django_assert_max_num_queries, url, size):
+    Event.objects.bulk_create(
+        Event(
+            kind=kind,
+            visitor_id=f"{n % 7}" * 32,
+            visit_id=f"visit-{n}",
+            flow="contact",
+            article_id=1,
+            data={"helpful": bool(n % 2)},
+        )
+        for n in range(size)
+        for kind in (Event.Kind.SUGGESTIONS_SHOWN, Event.Kind.ARTICLE_VIEWED, Event.Kind.VOTED)
+    )
+
+    with django_assert_max_num_queries(20):
+        assert agent.get(url).status_code == 200
+
+
+def test_content_gaps_lists_a_ticket_whose_subject_finds_no_article(agent, help_centers):
+    ticket = a_ticket("Quantum flux capacitor")
+
+    response = agent.get(GAPS)
+
+    rows = [row for row in response.context["object_list"] if row["kind"] == "no_article"]
+    assert [row["reference"] for row in rows] == [ticket.reference]
+    assert ticket_url(ticket) in response.content.decode()
