@@ -89,11 +89,14 @@ def test_a_suspended_member_cannot_post_reply_edit_vote_or_flag(suspended):
         assert "suspended" in str(refused.value.message) and "Spamming links" in str(refused.value.message)
 
 
-def test_a_suspended_member_still_reads_the_forum(suspended, client):
+def test_a_suspended_member_still_reads_the_forum_and_is_told_why_there_is_no_reply_box(suspended, client):
     topic = make_topic()
     client.force_login(suspended)
     assert can_view_topic(suspended, topic)
-    assert client.get(topic.get_absolute_url()).status_code == 200
+    response = client.get(topic.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Your account is suspended" in html and "Spamming links" in html and 'id="reply-form"' not in html
 
 
 def test_a_suspended_member_is_refused_at_every_form_with_a_403(suspended, client):
