@@ -14,6 +14,7 @@ from forum.models import ModerationAction, Notification, Post, Topic, TopicRedir
 from forum.permissions import can_view_topic
 from forum.search import index_topics
 from forum.services import moderation
+from forum.services.notifications import watch
 from forum.signals import topic_changed
 from kb.search.service import search, suggest
 from tests.factories.forum import make_category, make_group, make_member, make_moderator, make_topic
@@ -181,12 +182,11 @@ def test_members_cannot_move_topics():
 
 
 def test_an_outsider_watching_a_topic_is_not_notified_after_it_moves_into_a_restricted_category(moderator, committed):
-    notifications = pytest.importorskip("forum.services.notifications")
     insiders = make_group("Insiders")
     topic = make_topic()
     outsider, insider = make_member(), make_member(insiders)
-    notifications.watch(outsider, topic)
-    notifications.watch(insider, topic)
+    watch(outsider, topic)
+    watch(insider, topic)
     committed(moderation.move_topic, moderator, topic, make_category(restricted_to=[insiders]))
     committed(services.reply, make_member(insiders), topic, "News for the council")
     assert list(Notification.objects.values_list("recipient", flat=True)) == [insider.pk]
