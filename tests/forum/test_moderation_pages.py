@@ -11,7 +11,7 @@ from django.urls import reverse
 from forum.models import Flag, ModerationAction, Post, Topic
 from forum.services import moderation
 from tests.factories import BROWSER_HEADERS
-from tests.factories.forum import make_category, make_member, make_moderator, make_topic
+from tests.factories.forum import make_category, make_group, make_member, make_moderator, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -289,3 +289,11 @@ def test_a_suspension_from_the_form_ends_on_the_chosen_day(client, moderator):
     assert member.forum_suspensions.get().until.year == 2999
     response = client.post(reverse("forum:suspend_member", args=[member.pk]), {"reason": "Spam", "until": "2000-01-01"})
     assert response.status_code == 400 and "after today" in response.content.decode()
+
+
+def test_the_admin_menu_leads_moderators_to_the_queue(client, moderator):
+    client.force_login(moderator)
+    assert reverse("forum:moderation_queue") in client.get("/admin/").content.decode()
+    editor = make_member(make_group("Editors"))
+    client.force_login(editor)
+    assert reverse("forum:moderation_queue") not in client.get("/admin/").content.decode()
