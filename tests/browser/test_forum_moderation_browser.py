@@ -66,6 +66,12 @@ def test_a_flagged_post_hidden_from_the_queue_is_gone_for_members_and_anonymous(
         anonymous.goto(topic.get_absolute_url())
         anonymous.locator("#post-2").get_by_text("This post was hidden by a moderator.").wait_for()
         assert SPAM not in anonymous.content()
+
+        moderating.goto(topic.get_absolute_url())
+        moderating.locator("#post-2").get_by_text("Hidden from members; moderators see it.").wait_for()
+        moderating.get_by_text("Moderator tools").click()
+        moderating.get_by_role("button", name="Lock").wait_for()
+        moderating.screenshot(path=str(artifacts_dir / "forum-moderator-tools.png"), full_page=True)
     finally:
         for context in contexts:
             context.close()
