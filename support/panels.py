@@ -1,6 +1,5 @@
 """The Wagtail dashboard panel: this week's deflection and the best and worst articles."""
 
-from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
 from support import metrics
@@ -25,7 +24,6 @@ class SupportPanel(Component):
         # With fewer than ten rated articles the two lists overlap; both are still true.
         worst = list(reversed(ranked))[:SHOWN_ARTICLES]
         return {
-            "title": _("Support"),
             "week": week,
             "visits": contact.visits,
             "deflection": percentage(contact.implicit_rate),
@@ -33,5 +31,4 @@ class SupportPanel(Component):
             "top": top,
             "worst": worst,
             "days": metrics.DEFAULT_DAYS,
-            "percentage": percentage,
         }

@@ -12,7 +12,6 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
@@ -53,7 +52,8 @@ class TicketFilterSet(WagtailFilterSet):
 
 
 class TicketIndexView(IndexView):
-    """The inbox: newest tickets first; one query for the page, one for the count."""
+    """The inbox: newest tickets first. Every column is a field of the ticket, so a page of 50
+    tickets costs the same few queries as a page of 5."""
 
     def get_edit_url(self, instance):
         # Tickets are never edited as a form: the reference links to the ticket page instead.
@@ -153,8 +153,7 @@ class TicketView(InspectView):
             resolve_ticket(user, ticket, data["article"])
             messages.success(request, _("Resolved with “%(title)s”.") % {"title": data["article"].title})
         else:
-            with transaction.atomic():
-                article = draft_article_from_ticket(user, ticket)
+            article = draft_article_from_ticket(user, ticket)
             messages.success(request, _("A draft article was created from this ticket."))
             return redirect("wagtailadmin_pages:edit", article.pk)
         return redirect(self.request.path)

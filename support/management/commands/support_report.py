@@ -12,6 +12,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from support import metrics
 from support.models import Event
@@ -23,7 +24,9 @@ def parse_day(value: str, option: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise CommandError(f"{option} must be a date written YYYY-MM-DD, not {value!r}.") from None
+        raise CommandError(
+            _("%(option)s must be a date written YYYY-MM-DD, not %(value)r.") % {"option": option, "value": value}
+        ) from None
 
 
 def rate(value):
@@ -123,9 +126,9 @@ class Command(BaseCommand):
         first = parse_day(since, "--since")
         last = parse_day(until, "--until") if until else timezone.localdate()
         if last < first:
-            raise CommandError("--until must not be before --since.")
+            raise CommandError(_("--until must not be before --since."))
         if last >= datetime.date.max:
-            raise CommandError("--until must be before 9999-12-31.")
+            raise CommandError(_("--until must be before 9999-12-31."))
         data = report(metrics.Period.of_days(first, last), bucket)
         if output_format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
@@ -134,33 +137,50 @@ class Command(BaseCommand):
 
     def write_text(self, data):
         out = self.stdout.write
-        out(f"Support figures from {data['period']['since']} to {data['period']['until']}")
+        out(_("Support figures from %(since)s to %(until)s") % data["period"])
         for flow, figures in data["deflection"].items():
             out(
-                f"Deflection ({flow}): {figures['visits']} visits shown suggestions, "
-                f"{figures['deflected']} deflected ({_percent(figures['deflection_rate'])}), "
-                f"{figures['confirmed']} confirmed solved ({_percent(figures['confirmed_rate'])})"
+                _(
+                    "Deflection (%(flow)s): %(visits)s visits shown suggestions, %(deflected)s deflected (%(rate)s), "
+                    "%(confirmed)s confirmed solved (%(confirmed_rate)s)"
+                )
+                % {
+                    **figures,
+                    "flow": flow,
+                    "rate": _percent(figures["deflection_rate"]),
+                    "confirmed_rate": _percent(figures["confirmed_rate"]),
+                }
             )
         service = data["self_service"]
-        score = "–" if service["score"] is None else f"{service['score']:g}"
         out(
-            f"Self-service score: {score} ({service['help_center_visitors']} help-center visitors, "
-            f"{service['ticket_visitors']} opened a ticket)"
+            _(
+                "Self-service score: %(score)s (%(help_center_visitors)s help-center visitors, "
+                "%(ticket_visitors)s opened a ticket)"
+            )
+            % {**service, "score": _number(service["score"], "g")}
         )
         for row in service["buckets"]:
             out(f"  {row['start']}: {row['help_center_visitors']} / {row['ticket_visitors']}")
-        out("Articles (best ranking first): views, yes/no, score, resolutions, tickets after reading")
+        out(_("Articles (best ranking first): views, yes/no, score, resolutions, tickets after reading"))
         for row in data["articles"]:
-            score = "–" if row["score"] is None else f"{row['score']:.3f}"
             out(
-                f"  {row['article_id']} {row['title']}: {row['views']} views, {row['yes']}/{row['no']}, "
-                f"score {score}, {row['resolutions']} resolutions, {row['tickets_after_reading']} tickets"
+                "  "
+                + _(
+                    "%(article_id)s %(title)s: %(views)s views, %(yes)s/%(no)s, score %(score)s, "
+                    "%(resolutions)s resolutions, %(tickets_after_reading)s tickets"
+                )
+                % {**row, "score": _number(row["score"], ".3f")}
             )
         gaps = data["gaps"]
-        for key, label in [("queries_without_results", "No results"), ("dead_end_queries", "Dead-end queries")]:
+        for key, label in [("queries_without_results", _("No results")), ("dead_end_queries", _("Dead-end queries"))]:
             out(f"{label}: " + ", ".join(f"{row['query']} ({row['searches']})" for row in gaps[key]))
+        subjects = gaps["ticket_subjects_without_article"]
         out(
-            f"Ticket subjects with no matching article ({len(gaps['ticket_subjects_without_article'])} "
-            f"of {gaps['tickets_searched']}): "
-            + ", ".join(f"{t['reference']} {t['subject']}" for t in gaps["ticket_subjects_without_article"])
+            _("Ticket subjects with no matching article (%(gaps)s of %(searched)s): ")
+            % {"gaps": len(subjects), "searched": gaps["tickets_searched"]}
+            + ", ".join(f"{ticket['reference']} {ticket['subject']}" for ticket in subjects)
         )
+
+
+def _number(value, spec) -> str:
+    return "–" if value is None else format(value, spec)
