@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum import services
-from forum.models import Flag, MemberRestriction, MemberStats, ModerationAction, Post
+from forum.models import Flag, MemberRestriction, MemberStats, ModerationAction, Notification, Post
 from forum.permissions import can_view_topic
 from forum.services import moderation
+from forum.services.notifications import watch
 from forum.signals import post_created
 from kb.search.service import search, suggest
 from tests.factories.forum import make_category, make_member, make_moderator, make_topic
@@ -325,3 +326,20 @@ def test_links_from_trusted_members_are_ugc_only():
     MemberStats.objects.create(user=veteran, reputation=100)
     post = services.reply(veteran, make_topic(), "See [the manual](https://example.com)")
     assert 'rel="ugc noopener"' in post.body_html
+
+
+def test_watchers_are_notified_of_a_held_reply_only_once_it_is_approved(
+    holding, newcomer, moderator, django_capture_on_commit_callbacks
+):
+    topic = make_topic()
+    watcher = make_member()
+    watch(watcher, topic)
+    with django_capture_on_commit_callbacks(execute=True):
+        held = services.reply(newcomer, topic, "Held advice")
+    assert not Notification.objects.filter(recipient=watcher).exists()
+    with django_capture_on_commit_callbacks() as callbacks:
+        moderation.approve_post(moderator, held)
+    assert not Notification.objects.filter(recipient=watcher).exists()
+    for callback in callbacks:
+        callback()
+    assert Notification.objects.filter(recipient=watcher, post=held).exists()
