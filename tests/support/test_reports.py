@@ -170,11 +170,12 @@ def test_exports_are_spreadsheet_safe(agent, help_centers):
 
     gaps = csv_rows(agent.get(GAPS, {"export": "csv"}))
     articles = csv_rows(agent.get(ARTICLES, {"export": "csv"}))
-    xlsx = agent.get(ARTICLES, {"export": "xlsx"})
+    spreadsheets = [agent.get(url, {"export": "xlsx"}) for url in REPORTS]
 
     assert gaps[1][1] == "'" + normalize_query(query)
     assert articles[1][1] == "'=1+2 is not a formula"
-    assert xlsx.status_code == 200 and "spreadsheetml" in xlsx["Content-Type"]
+    for xlsx in spreadsheets:
+        assert xlsx.status_code == 200 and "spreadsheetml" in xlsx["Content-Type"]
 
 
 def test_the_dashboard_shows_this_weeks_deflection_and_the_best_and_worst_articles(agent, help_centers):
