@@ -14,6 +14,7 @@ from forum.management.commands.import_stackexchange import import_stackexchange
 from forum.models import Category, Topic
 from forum.permissions import MODERATORS_GROUP
 from forum.services import accept_answer, create_topic, reply
+from forum.services.moderation import approve_post
 
 CATEGORIES = [
     # slug, name, description, language, restricted to group
@@ -24,6 +25,8 @@ CATEGORIES = [
     ("moderators-lounge", _("Moderators' lounge"), _("Private: only community moderators see this category."),
      "", MODERATORS_GROUP),
 ]  # fmt: skip
+
+DEMO_MODERATOR = "moderator@example.com"
 
 DEMO_TOPICS = [
     # source id, category slug, author email, title, body, pinned, answer (author email, body, accepted)
@@ -61,6 +64,11 @@ def load_demo_topics(categories) -> int:
         if author not in users or Topic.objects.filter(source="demo", source_id=source_id).exists():
             continue
         topic = create_topic(users[author], category=categories[slug], title=title, body=body)
+        opening = topic.posts.get(position=1)
+        if not opening.is_approved and DEMO_MODERATOR in users:
+            # A demo member is a new member whose first posts wait for approval (FORUM_HOLD_FIRST_POSTS);
+            # the demo moderator approves them, so the demo forum shows them (and the moderation log a decision).
+            approve_post(users[DEMO_MODERATOR], opening)
         Topic.objects.filter(pk=topic.pk).update(source="demo", source_id=source_id, is_pinned=pinned)
         if answer and answer[0] in users:
             post = reply(users[answer[0]], topic, answer[1])
