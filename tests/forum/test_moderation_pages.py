@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forum import services
 from forum.models import Flag, ModerationAction, Post, Topic
 from forum.services import moderation
 from tests.factories import BROWSER_HEADERS
@@ -297,3 +298,46 @@ def test_the_admin_menu_leads_moderators_to_the_queue(client, moderator):
     editor = make_member(make_group("Editors"))
     client.force_login(editor)
     assert reverse("forum:moderation_queue") not in client.get("/admin/").content.decode()
+
+
+def test_a_moderator_hides_the_whole_topic_from_the_queue(client, topic, post, moderator):
+    moderation.flag_post(make_member(), post, "spam")
+    client.force_login(moderator)
+    response = client.post(reverse("forum:moderate_post", args=[post.pk, "hide-topic"]), {"reason": "Spam thread"})
+    assert response.status_code == 302
+    topic.refresh_from_db()
+    assert topic.is_hidden
+    assert ModerationAction.objects.get().action == ModerationAction.Action.HIDE_TOPIC
+
+
+def test_a_moderator_suspends_a_flagged_author_from_the_queue_and_returns_to_it(client, post, moderator):
+    moderation.flag_post(make_member(), post, "abuse")
+    client.force_login(moderator)
+    queue = reverse("forum:moderation_queue")
+    suspend_url = reverse("forum:suspend_member", args=[post.author_id])
+    assert f"{suspend_url}?next=" in client.get(queue).content.decode()
+    response = client.post(suspend_url, {"reason": "Insults", "next": queue})
+    assert response.status_code == 302 and response.url == queue
+    assert "Suspended" in client.get(queue).content.decode()
+    member = Client()
+    member.force_login(post.author)
+    assert member.post(reverse("forum:reply", args=[post.topic_id]), {"body": "More"}).status_code == 403
+
+
+def test_a_moderator_approves_and_rejects_held_posts_from_the_queue(client, topic, moderator, settings):
+    settings.FORUM_HOLD_FIRST_POSTS = 1
+    newcomer = make_member()
+    first = services.reply(newcomer, topic, "Held one")
+    second = services.reply(newcomer, topic, "Held two")
+    client.force_login(moderator)
+    html = client.get(reverse("forum:moderation_queue")).content.decode()
+    assert f'data-held-post="{first.pk}"' in html and f'data-held-post="{second.pk}"' in html
+    client.post(reverse("forum:moderate_post", args=[first.pk, "approve"]))
+    client.post(reverse("forum:moderate_post", args=[second.pk, "reject"]), {"reason": "Duplicate"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.is_approved and second.deleted_at is not None
+    assert "data-held-post" not in client.get(reverse("forum:moderation_queue")).content.decode()
+    anonymous = Client()
+    html = anonymous.get(topic.get_absolute_url()).content.decode()
+    assert "Held one" in html and "Held two" not in html
