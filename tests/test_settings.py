@@ -129,7 +129,8 @@ def test_redis_url_switches_the_channel_layer_and_the_cache_to_redis(tmp_path):
 
     assert values["CHANNEL_LAYERS"]["default"] == {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": ["redis://h:6379/0"]},
+        # Longer than channels_redis's 5 s blocking pop (redis-py 8 defaults to 5 s).
+        "CONFIG": {"hosts": [{"address": "redis://h:6379/0", "socket_timeout": 30}]},
     }
     assert values["CACHES"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
