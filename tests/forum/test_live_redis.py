@@ -4,11 +4,15 @@ A throwaway redis-server (Debian's package; `make test` installs it) listens on 
 this module. Without redis-server installed these tests are skipped, with the reason.
 """
 
+import os
+import runpy
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
+from unittest import mock
 
 import pytest
 import redis
@@ -16,6 +20,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 
 from forum import services
@@ -67,11 +72,12 @@ def redis_url(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def redis_channel_layer(redis_url, settings):
-    """The layer config/settings/base.py chooses when REDIS_URL is set."""
-    settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [redis_url]}}
-    }
+def redis_channel_layer(redis_url, settings, tmp_path):
+    """CHANNEL_LAYERS exactly as config/settings/base.py builds it when REDIS_URL is set."""
+    with mock.patch.dict(os.environ, {"REDIS_URL": redis_url, "DATA_DIR": str(tmp_path)}):
+        production = runpy.run_path(str(Path(django_settings.BASE_DIR) / "config" / "settings" / "base.py"))
+    assert production["CHANNEL_LAYERS"]["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    settings.CHANNEL_LAYERS = production["CHANNEL_LAYERS"]
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
@@ -121,6 +127,21 @@ def test_an_event_sent_by_another_server_process_reaches_this_ones_readers(topic
         )
         event = await communicator.receive_json_from(timeout=3)
         assert event == {"type": "post.created", "topic": topic.pk, "post": 99, "position": 2}
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_an_idle_reader_outlives_the_redis_clients_socket_timeout(topic):
+    """channels_redis waits for messages with a blocking pop of up to 5 s; redis-py 8 cuts any
+    read after 5 s by default, which crashed every reader left idle that long."""
+
+    async def scenario():
+        communicator = listener(topic)
+        assert (await communicator.connect())[0]
+        assert await communicator.receive_nothing(timeout=7)
+        post = await sync_to_async(services.reply)(make_member(), topic, "Still there?")
+        assert (await communicator.receive_json_from(timeout=3))["post"] == post.pk
         await communicator.disconnect()
 
     async_to_sync(scenario)()
