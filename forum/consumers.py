@@ -6,7 +6,10 @@ handler. Events carry ids only (see forum.live for the contract); the page fetch
 through forum.views.live, which checks permissions again.
 """
 
+import asyncio
 import time
+import weakref
+from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -30,11 +33,38 @@ def may_view_topic(user_id: int | None, topic_id: int) -> bool:
     return visible_topics(user).filter(pk=topic_id).exists()
 
 
+@dataclass
+class _Check:
+    started: float
+    task: asyncio.Future
+
+
+#: Answers of may_view_topic shared by the consumers of one event loop (one server process):
+#: {loop: {(user id or None, topic id): _Check}}. When a reply reaches 200 anonymous readers of a
+#: topic, one query answers them all instead of 200 queued one after another.
+_recent_checks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict]" = weakref.WeakKeyDictionary()
+
+
+async def recent_permission(user_id, topic_id, *, max_age: float, fresh_after: float | None = None) -> bool:
+    """may_view_topic, answered by a check started at most ``max_age`` seconds ago (and, with
+    ``fresh_after``, started no earlier than that moment: after the event that asked for it)."""
+    checks = _recent_checks.setdefault(asyncio.get_running_loop(), {})
+    now = time.monotonic()
+    check = checks.get((user_id, topic_id))
+    if check is None or now - check.started > max_age or (fresh_after is not None and check.started < fresh_after):
+        if len(checks) > 10_000:  # forget the stale ones now and then
+            for key in [key for key, old in checks.items() if now - old.started > max_age]:
+                del checks[key]
+        check = _Check(started=now, task=asyncio.ensure_future(may_view_topic(user_id, topic_id)))
+        checks[(user_id, topic_id)] = check
+    return await asyncio.shield(check.task)
+
+
 class TopicConsumer(AsyncJsonWebsocketConsumer):
     """``ws/forum/topics/<topic_id>/``: events of one topic, and the reader's notifications."""
 
-    #: A permission check holds this long; the next event after it checks again. A topic.changed
-    #: event (moved, hidden, deleted) always checks at once.
+    #: A permission check holds this long (shared by the readers of one process); the next event
+    #: after it checks again. A topic.changed event (moved, hidden, deleted) always checks afresh.
     recheck_seconds = 5.0
 
     async def connect(self):
@@ -42,7 +72,7 @@ class TopicConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         self.user_id = user.pk if user is not None and user.is_authenticated else None
         self.refused = False
-        if not await self.still_allowed(force=True):
+        if not await self.still_allowed():
             # Accept, then close: a browser sees the 4403 (a refused handshake is only a 1006).
             await self.accept()
             await self.refuse()
@@ -58,11 +88,11 @@ class TopicConsumer(AsyncJsonWebsocketConsumer):
         """Readers only listen; anything they send is ignored."""
 
     async def still_allowed(self, *, force: bool = False) -> bool:
-        now = time.monotonic()
-        if force or now >= getattr(self, "checked_until", 0.0):
-            self.allowed = await may_view_topic(self.user_id, self.topic_id)
-            self.checked_until = now + self.recheck_seconds
-        return self.allowed
+        """Whether the reader may still see the topic; ``force``: judged after this moment."""
+        fresh_after = time.monotonic() if force else None
+        return await recent_permission(
+            self.user_id, self.topic_id, max_age=self.recheck_seconds, fresh_after=fresh_after
+        )
 
     async def refuse(self):
         self.refused = True
