@@ -23,9 +23,9 @@ Rules, as implemented (queries over support.models.Event in the period):
 
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When, Window
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, RowNumber
 from wagtail.models import Page
 
 from support.journey import JOURNEY_LOOKBACK
@@ -76,15 +76,22 @@ def _voter_key():
 
 
 def latest_votes(period: Period):
-    """The VOTED events that count: each voter's latest on each article in the period."""
-    in_period = Event.objects.filter(kind=Event.Kind.VOTED, **period.filter()).exclude(article=None)
-    later = (
-        in_period.filter(article_id=OuterRef("article_id"))
-        .annotate(voter=_voter_key())
-        .filter(voter=OuterRef("voter"))
-        .filter(Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")))
+    """The VOTED events that count: each voter's latest on each article in the period.
+
+    One pass with a window function (row 1 of each article and voter, newest first), so the cost
+    grows with the number of votes, not with its square.
+    """
+    newest_first = Window(
+        RowNumber(),
+        partition_by=[F("article_id"), _voter_key()],
+        order_by=[F("created_at").desc(), F("pk").desc()],
     )
-    return in_period.annotate(voter=_voter_key()).filter(~Exists(later))
+    return (
+        Event.objects.filter(kind=Event.Kind.VOTED, **period.filter())
+        .exclude(article=None)
+        .annotate(newest=newest_first)
+        .filter(newest=1)
+    )
 
 
 def current_forum_acceptances(period: Period):
@@ -154,14 +161,14 @@ def article_figures(period: Period, *, article_ids=None) -> dict[int, ArticleFig
 
     events = Event.objects.filter(**period.filter())
     add(counted(events.filter(kind=Event.Kind.ARTICLE_VIEWED)), "views")
-    votes = latest_votes(period).values("article_id").order_by()
-    votes = votes.annotate(
-        yes=Count("pk", filter=Q(data__helpful=True)), no=Count("pk", filter=Q(data__helpful=False))
-    ).values_list("article_id", "yes", "no")
-    for article_id, yes, no in votes:
+    # One row per counted vote: the window's result cannot be grouped again in the same query.
+    for article_id, helpful in latest_votes(period).values_list("article_id", "data__helpful"):
         if article_ids is None or article_id in article_ids:
             row = figures.setdefault(article_id, ArticleFigures(article_id))
-            row.yes, row.no = yes, no
+            if helpful is True:
+                row.yes += 1
+            elif helpful is False:
+                row.no += 1
     add(counted(events.filter(kind=Event.Kind.SOLVED_CONFIRMED)), "solved_confirmed")
     add(counted(current_ticket_resolutions(period)), "tickets_resolved")
     add(counted(current_forum_acceptances(period), distinct="topic"), "forum_answers")
