@@ -61,6 +61,13 @@ def _resolve_flags(post, moderator, resolution) -> int:
     )
 
 
+def _set_topic_hidden(topic, hidden: bool) -> None:
+    Topic.objects.filter(pk=topic.pk).update(is_hidden=hidden)
+    topic.is_hidden = hidden
+    reindex_topic_after_commit(topic)
+    send_after_commit(topic_changed, topic=topic)
+
+
 def _set_post_hidden(post, hidden: bool) -> None:
     Post.objects.filter(pk=post.pk).update(is_hidden=hidden)
     post.is_hidden = hidden
@@ -72,7 +79,9 @@ def _set_post_hidden(post, hidden: bool) -> None:
 
 
 def flag_post(user, post, reason, note="") -> Flag:
-    """A member reports ``post``; enough different members flagging it hide it until reviewed."""
+    """A member reports ``post``; FORUM_AUTO_HIDE_FLAGS different members flagging it hide it
+    until a moderator reviews it (an opening post hides its topic too: a spam topic's title
+    should leave listings and search as well)."""
     require_member(user)
     if post.deleted_at is not None or not can_view_topic(user, post.topic) or not can_see_post(user, post):
         raise NotAllowed(_("You cannot flag this post."))
@@ -99,7 +108,13 @@ def flag_post(user, post, reason, note="") -> Flag:
             flaggers = Flag.objects.filter(post=post, resolved_at__isnull=True).values("flagger").distinct().count()
             if flaggers >= settings.FORUM_AUTO_HIDE_FLAGS and not post.is_hidden:
                 _set_post_hidden(post, True)
-                record(None, Action.AUTO_HIDE_POST, topic=post.topic, post=post, member=post.author, flags=flaggers)
+                with_topic = post.position == 1 and not post.topic.is_hidden
+                if with_topic:
+                    _set_topic_hidden(post.topic, True)
+                record(
+                    None, Action.AUTO_HIDE_POST, topic=post.topic, post=post, member=post.author,
+                    flags=flaggers, topic_hidden=with_topic,
+                )  # fmt: skip
     except IntegrityError:  # the same member's second flag, sent at the same moment
         raise ActionRefused(_("You have already flagged this post. A moderator will look at it."), status=409) from None
     return flag
@@ -145,16 +160,14 @@ def dismiss_flags(moderator, post, reason="") -> int:
         dismissed = _resolve_flags(post, moderator, Flag.Resolution.DISMISSED)
         if not dismissed:
             raise ActionRefused(_("This post has no open flags."))
-        last_hiding = (
-            ModerationAction.objects.filter(
-                post=post, action__in=[Action.AUTO_HIDE_POST, Action.HIDE_POST, Action.UNHIDE_POST]
-            )
-            .values_list("action", flat=True)
-            .first()
-        )
-        restored = post.is_hidden and last_hiding == Action.AUTO_HIDE_POST
+        last_hiding = ModerationAction.objects.filter(
+            post=post, action__in=[Action.AUTO_HIDE_POST, Action.HIDE_POST, Action.UNHIDE_POST]
+        ).first()
+        restored = post.is_hidden and last_hiding is not None and last_hiding.action == Action.AUTO_HIDE_POST
         if restored:
             _set_post_hidden(post, False)
+            if last_hiding.data.get("topic_hidden") and post.topic.is_hidden:
+                _set_topic_hidden(post.topic, False)
         record(
             moderator,
             Action.DISMISS_FLAGS,

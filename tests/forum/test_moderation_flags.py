@@ -10,7 +10,7 @@ from forum import services
 from forum.models import Flag, ModerationAction, Post
 from forum.services import moderation
 from kb.search.service import search
-from tests.factories.forum import make_member, make_moderator, make_topic
+from tests.factories.forum import make_category, make_member, make_moderator, make_topic
 from tests.search_helpers import reader
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +195,24 @@ def test_the_queue_groups_open_flags_by_post_most_flagged_first():
         (second.pk, 1, 1),
     ]
     assert sorted(flag.reason for flag in queue[0].open_flags) == ["abuse", "spam"]
+
+
+@override_settings(FORUM_AUTO_HIDE_FLAGS=2)
+def test_an_opening_post_flagged_by_enough_members_hides_its_topic_until_the_flags_are_dismissed(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = services.create_topic(make_member(), category=make_category(), title="Replica watches sale", body="Buy")
+    opening = topic.posts.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.flag_post(make_member(), opening, Flag.Reason.SPAM)
+        moderation.flag_post(make_member(), opening, Flag.Reason.SPAM)
+    topic.refresh_from_db()
+    assert topic.is_hidden and Post.objects.get(pk=opening.pk).is_hidden
+    assert search(reader(), "replica watches", language="en").hits == []
+    opening.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.dismiss_flags(make_moderator(), opening)
+    topic.refresh_from_db()
+    assert not topic.is_hidden and not Post.objects.get(pk=opening.pk).is_hidden
+    assert [hit.title for hit in search(reader(), "replica watches", language="en").hits] == ["Replica watches sale"]
