@@ -144,3 +144,31 @@ def test_an_unknown_or_impossible_ticket_id_is_not_found(agent, pk):
 
     assert response.status_code in (302, 404)
     assert response.status_code != 500
+
+
+def test_a_superuser_works_the_inbox_too(client):
+    ticket = a_ticket()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    assert client.get(INBOX).status_code == 200
+    page = client.get(ticket_url(ticket)).content.decode()
+    assert "Send reply" in page and "Resolve with this article" in page
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "deleted"},
+        {"language": "xx"},
+        {"created_at_from": "yesterday"},
+        {"created_at_from": "2026-02-30", "created_at_to": "0000-00-00"},
+        {"q": "\x00"},
+        {"q": "x" * 5000},
+        {"p": "abc"},
+        {"ordering": "password"},
+    ],
+)
+def test_bad_filter_input_never_breaks_the_inbox(agent, params):
+    a_ticket()
+
+    assert agent.get(INBOX, params).status_code in (200, 404)
