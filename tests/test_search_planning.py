@@ -199,3 +199,20 @@ def test_searches_from_many_threads_share_one_index_and_stay_correct(help_center
     thread.start()
     thread.join()
     assert answers[-1] == ("monitor", 2)
+
+
+def test_the_search_page_ranks_candidates_by_the_whole_query_including_left_out_words(
+    big_index_thresholds, coffee_articles, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(whoosh_backend, "RESCORED_WORD_SHARE", 1.0)  # every left-out word re-scores
+    publish_article(django_capture_on_commit_callbacks, "Grinder burrs", body="Coffee coffee coffee grinder burrs.")
+    publish_article(django_capture_on_commit_callbacks, "Grinder motor", body="Grinder motor hums.")
+
+    rescored = service.search(reader(), "coffee grinder motor burrs", language="en")
+    monkeypatch.setattr(whoosh_backend, "FREQUENT_TERM_MIN_DOCS", 10**9)  # nothing left out
+    whole = service.search(reader(), "coffee grinder motor burrs", language="en")
+
+    rescored_order = [(hit.title, round(hit.score, 6)) for hit in rescored.hits]
+    whole_order = [(hit.title, round(hit.score, 6)) for hit in whole.hits if hit.title in dict(rescored_order)]
+    assert rescored_order == whole_order
+    assert len(rescored_order) == 4  # the four documents with "grinder", "motor" or "burrs"

@@ -61,6 +61,11 @@ COLUMN_FIELD_SUFFIX = "_exact"
 #: leaving it out. Indexes of up to FREQUENT_TERM_MIN_DOCS documents never lose a word.
 FREQUENT_TERM_SHARE = 0.01
 FREQUENT_TERM_MIN_DOCS = 1000
+#: How many documents the rarer words pick for the left-out frequent words to re-score.
+RESCORED_CANDIDATES = 100
+#: Only left-out words in at most this share of documents re-score (walking a word's postings
+#: costs time in proportion to their length; "how" or "what" barely move a ranking).
+RESCORED_WORD_SHARE = 0.1
 #: When every word of a query is frequent, the rarest this many still make a document match,
 #: in the fields where they are in at most ALL_FREQUENT_CEILING times the frequent threshold.
 WORDS_KEPT_WHEN_ALL_FREQUENT = 2
@@ -171,6 +176,7 @@ class _Page:
     """The few parts of a Whoosh ResultsPage that haystack's _process_results reads."""
 
     def __init__(self, hits, total, groups):
+        #: (stored fields, score) of each hit on the page, best first.
         self._hits = hits
         self._total = total
         self.results = self
@@ -180,10 +186,10 @@ class _Page:
         return self._total
 
     def __iter__(self):
-        return iter(self._hits)
+        return (fields for fields, _score in self._hits)
 
     def score(self, offset):
-        return self._hits[offset].score
+        return self._hits[offset][1]
 
     def facet_names(self):
         return list(self._groups)
@@ -200,17 +206,18 @@ def _query_leaves(query):
 
 
 def without_frequent_terms(query, searcher):
-    """``query`` without its frequent words (see FREQUENT_TERM_SHARE), if it has other words."""
+    """``query`` without its frequent words (see FREQUENT_TERM_SHARE) if it has other words, and
+    the word queries left out (for :func:`rescore`)."""
     documents = searcher.doc_count()
     threshold = max(FREQUENT_TERM_MIN_DOCS, FREQUENT_TERM_SHARE * documents)
     if documents <= threshold:
-        return query
+        return query, []
     frequencies = {(leaf.fieldname, leaf.text): 0 for leaf in _query_leaves(query)}
     for key in frequencies:
         frequencies[key] = searcher.doc_frequency(*key)
     frequent = {key for key, count in frequencies.items() if count > threshold}
     if not frequent:
-        return query
+        return query, []
     if frequent == set(frequencies):
         # Every word is frequent ("is it possible to …", or one common word): the rarest few
         # words still decide, in the fields where they are not too common (a word's title
@@ -240,26 +247,57 @@ def without_frequent_terms(query, searcher):
         return node  # prefixes, phrases, AND/NOT groups: left as they are
 
     rare = rare_part(query)
-    return query if rare is None else rare
+    if rare is None:
+        return query, []
+    left_out = {}
+    ceiling = RESCORED_WORD_SHARE * documents
+    for leaf in _query_leaves(query):
+        key = (leaf.fieldname, leaf.text)
+        if key in frequent and frequencies[key] <= ceiling:
+            left_out.setdefault(key, leaf)
+    return rare, list(left_out.values())
+
+
+def rescore(searcher, scores: dict, left_out) -> dict:
+    """Add to each candidate's score what the left-out words give it: its full-query score.
+
+    An OR query scores a document as the sum of its words' scores, so for the candidates the
+    rarer words found, walking each left-out word's postings to just those documents (a skip
+    per candidate, never the whole list) gives exactly the score the whole query would have.
+    """
+    documents = sorted(scores)
+    context = searcher.context()
+    for leaf in left_out:
+        matcher = leaf.matcher(searcher, context)
+        for docnum in documents:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == docnum:
+                scores[docnum] += matcher.score()
+    return scores
 
 
 class MultilingualWhooshSearchQuery(WhooshSearchQuery):
     """haystack's Whoosh query, plus how far the engine should count matches.
 
-    ``count_limit``: 0 when the caller never shows a count (typeahead), so the engine does not
-    walk the matches past the top results; other engines count cheaply and ignore it.
+    ``typeahead``: the caller shows a few best results and no count (suggestions), so the
+    engine neither counts nor re-scores (see MultilingualWhooshSearchBackend.search).
     """
 
-    count_limit = COUNT_LIMIT
+    typeahead = False
 
     def build_params(self, spelling_query=None):
         params = super().build_params(spelling_query=spelling_query)
-        params["count_limit"] = self.count_limit
+        params["typeahead"] = self.typeahead
         return params
 
     def _clone(self, klass=None, using=None):
         clone = super()._clone(klass=klass, using=using)
-        clone.count_limit = self.count_limit
+        clone.typeahead = self.typeahead
         return clone
 
 
@@ -302,16 +340,18 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         facets=None,
         narrow_queries=None,
         result_class=None,
-        count_limit=COUNT_LIMIT,
+        typeahead=False,
         **kwargs,
     ):
         """Ranked results for the service's queries, planned for a pure-Python engine.
 
         The scored query is only the words; narrowing (audiences, language, facet filters) is a
         document set cached until the index changes; frequent words are left out when rarer
-        ones are present; matches are counted up to ``count_limit`` (COUNT_LIMIT + 1 means
-        "more"); facets are counted over those same matches. Anything this path does not plan
-        for (sorting, date facets, model lists, spelling, highlighting) goes to haystack's own.
+        ones are present, and then (except for a ``typeahead``) score the best candidates the
+        rarer words found; matches are counted up to COUNT_LIMIT (COUNT_LIMIT + 1 means
+        "more"; a typeahead is not counted); facets are counted over those same matches.
+        Anything this path does not plan for (sorting, date facets, model lists, spelling,
+        highlighting) goes to haystack's own.
         """
         unplanned = {key for key, value in kwargs.items() if value}
         if sort_by or unplanned - {"fields"}:
@@ -333,11 +373,11 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
             return empty
         with self.index.searcher_in_use() as searcher:
             return self._planned_search(
-                searcher, query_string, start_offset, end_offset, facets, narrow_queries, result_class, count_limit
+                searcher, query_string, start_offset, end_offset, facets, narrow_queries, result_class, typeahead
             )
 
     def _planned_search(
-        self, searcher, query_string, start_offset, end_offset, facets, narrow_queries, result_class, count_limit
+        self, searcher, query_string, start_offset, end_offset, facets, narrow_queries, result_class, typeahead
     ):
         empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
         if not searcher.doc_count():
@@ -345,7 +385,7 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         parsed = self.parser.parse(query_string)
         if parsed is None or parsed is whoosh_query.NullQuery:
             return empty
-        parsed = without_frequent_terms(parsed, searcher)
+        parsed, left_out = without_frequent_terms(parsed, searcher)
         allowed = self.index.allowed_documents(searcher, narrow_queries or (), self.parser.parse)
         if allowed is not None and not allowed:
             return empty
@@ -354,15 +394,26 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         end = end_offset if end_offset is not None else start + 20
         if end <= start:
             return empty
-        top = searcher.search(parsed, limit=end, filter=allowed, terms=False)
-        hits = list(islice(top, start, end))
-        if top.scored_length() < end:
+        # With words left out, the rarer words pick candidates and the left-out words then
+        # score those candidates, so the order is the whole query's (for the candidates).
+        if typeahead:
+            left_out = []  # suggestions answer while the customer types: speed over the last bit of order
+        candidates = max(end, RESCORED_CANDIDATES) if left_out else end
+        top = searcher.search(parsed, limit=candidates, filter=allowed, terms=False)
+        ranked = [(docnum, score) for score, docnum in top.top_n]
+        if left_out:
+            scores = rescore(searcher, dict(ranked), left_out)
+            ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        else:
+            ranked.sort(key=lambda item: (-item[1], item[0]))
+        hits = [(searcher.stored_fields(docnum), score) for docnum, score in ranked[start:end]]
+        if top.scored_length() < candidates:
             # The top-N collector saw every match (it only skips once it holds N documents).
-            total, counted = top.scored_length(), None if not facets else [hit.docnum for hit in top]
-        elif not count_limit and not facets:
+            total, counted = top.scored_length(), None if not facets else [docnum for docnum, _score in ranked]
+        elif typeahead and not facets:
             total, counted = top.scored_length(), None
         else:
-            limit = max(count_limit, COUNT_LIMIT if facets else 0)
+            limit = COUNT_LIMIT
             matches = (docnum for docnum in searcher.docs_for_query(parsed) if allowed is None or docnum in allowed)
             counted = list(islice(matches, limit + 1))
             total = len(counted)
