@@ -228,3 +228,9 @@ def test_content_gaps_lists_a_ticket_whose_subject_finds_no_article(agent, help_
     rows = [row for row in response.context["object_list"] if row["kind"] == "no_article"]
     assert [row["reference"] for row in rows] == [ticket.reference]
     assert ticket_url(ticket) in response.content.decode()
+
+
+def test_the_dashboard_says_so_when_no_contact_visit_was_shown_suggestions_this_week(agent):
+    page = agent.get("/admin/").content.decode()
+
+    assert "No contact visit has been shown suggestions this week yet." in page
