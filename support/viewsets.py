@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,10 +84,18 @@ def journey_timeline(journey) -> list[dict]:
     for key, label in JOURNEY_PARTS:
         for entry in journey.get(key) or []:
             if isinstance(entry, dict):
-                moment = parse_datetime(str(entry.get("at", ""))) if entry.get("at") else None
-                timeline.append({"at": moment, "kind": key, "label": label, "entry": entry})
+                timeline.append({"at": _moment(entry.get("at")), "kind": key, "label": label, "entry": entry})
     timeline.sort(key=lambda item: item["at"] or datetime.datetime.min.replace(tzinfo=datetime.UTC))
     return timeline
+
+
+def _moment(value):
+    """The time of a journey entry, or None when it is missing or not a time."""
+    try:
+        moment = parse_datetime(str(value or ""))
+    except ValueError:
+        return None
+    return moment if moment is not None and timezone.is_aware(moment) else None
 
 
 class TicketView(InspectView):

@@ -172,3 +172,15 @@ def test_bad_filter_input_never_breaks_the_inbox(agent, params):
     a_ticket()
 
     assert agent.get(INBOX, params).status_code in (200, 404)
+
+
+def test_a_ticket_with_a_damaged_journey_still_opens(agent):
+    ticket = a_ticket()
+    Ticket.objects.filter(pk=ticket.pk).update(
+        journey={"searches": ["text", {"at": "2026-13-45T99:00:00", "query": "q"}], "votes": {"not": "a list"}}
+    )
+
+    response = agent.get(ticket_url(ticket))
+
+    assert response.status_code == 200
+    assert 'data-journey="searches"' in response.content.decode()
