@@ -181,3 +181,15 @@ def test_an_unknown_search_url_refuses_to_start(tmp_path):
 
     assert result.returncode != 0
     assert "SEARCH_URL must start with elasticsearch7:// or solr://" in result.stderr
+
+
+def test_uploaded_media_is_served_without_debug_when_serve_media_is_on(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "forum").mkdir()
+    (tmp_path / "forum" / "pixel.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+
+    response = client.get("/media/forum/pixel.png")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert client.get("/media/../config/settings/base.py").status_code in {400, 404}  # never the file

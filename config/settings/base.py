@@ -277,6 +277,8 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATIC_URL = "/static/"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+#: Without DEBUG, whether Django itself serves MEDIA_ROOT (one machine, no web server in front).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
