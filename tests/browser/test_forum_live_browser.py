@@ -24,15 +24,16 @@ PASSWORD = "correct horse battery staple"
 LIVE_WITHIN_MS = 2_000
 
 
-@pytest.fixture(scope="module")
-def asgi_server():
-    """daphne serving config.asgi on a free port; yields its base URL.
+#: The one daphne of this test process (Twisted's reactor cannot be started twice in a process).
+_server = {}
 
-    Twisted's reactor runs once per process, so one server serves this whole module.
-    """
+
+def start_daphne() -> str:
+    """daphne serving config.asgi on a free port in a daemon thread; returns its base URL."""
+    # Imported on first use: the non-browser test run collects this module too, and importing
+    # daphne.server installs Twisted's reactor in the process.
     from daphne.endpoints import build_endpoint_description_strings
-    from daphne.server import Server  # installs Twisted's asyncio reactor
-    from twisted.internet import reactor
+    from daphne.server import Server
 
     from config.asgi import application
 
@@ -50,9 +51,16 @@ def asgi_server():
             pytest.fail("daphne did not start")
         time.sleep(0.05)
     host, port = server.listening_addresses[0]
-    yield f"http://{host}:{port}"
-    reactor.callFromThread(reactor.stop)
-    thread.join(timeout=10)
+    return f"http://{host}:{port}"
+
+
+@pytest.fixture
+def asgi_server():
+    """The base URL of daphne serving the site (started on first use, kept for the process:
+    pytest-xdist may run this module's tests apart, and the reactor runs only once)."""
+    if "url" not in _server:
+        _server["url"] = start_daphne()
+    return _server["url"]
 
 
 def open_as(browser, base_url, email):
