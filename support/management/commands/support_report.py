@@ -25,7 +25,7 @@ def parse_day(value: str, option: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise CommandError(
-            _("%(option)s must be a date written YYYY-MM-DD, not %(value)r.") % {"option": option, "value": value}
+            _("%(option)s must be a date written YYYY-MM-DD, not '%(value)s'.") % {"option": option, "value": value}
         ) from None
 
 
