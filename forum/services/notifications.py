@@ -5,7 +5,8 @@ Rules:
 * A topic's author and every member who replies watch it automatically; anyone who can see a
   topic may watch or stop watching it.
 * A reply notifies the topic's watchers ("reply"); a post that @mentions members notifies them
-  ("mention", which wins over "reply"); accepting an answer notifies its author ("accepted").
+  ("mention", which wins over "reply"; an edit that adds a mention notifies the newly mentioned);
+  accepting an answer notifies its author ("accepted").
 * Nobody is notified about their own action.
 * Permission is checked when sending, not only when watching: a member who can no longer see the
   topic (its category restricted later, the topic hidden or deleted) or the post (hidden, held)
@@ -35,7 +36,7 @@ from forum.permissions import can_see_post, can_view_topic
 from forum.services.errors import NotAllowed
 from forum.services.mentions import mention_targets
 from forum.services.posting import require_member
-from forum.signals import answer_accepted, post_created
+from forum.signals import answer_accepted, post_created, post_edited
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,18 @@ def notify_about_post(post) -> list[Notification]:
     for target in mention_targets(post.body_markdown).values():
         recipients[target["user_id"]] = Kind.MENTION
     return send_notifications(recipients, topic=topic, post=post, actor=post.author)
+
+
+def notify_about_edit(post) -> list[Notification]:
+    """An edit that adds @mentions notifies the newly mentioned (once per post and member)."""
+    if post.deleted_at is not None:
+        return []
+    mentioned = {target["user_id"] for target in mention_targets(post.body_markdown).values()}
+    if not mentioned:
+        return []
+    told = Notification.objects.filter(post=post, kind=Kind.MENTION, recipient_id__in=mentioned)
+    new = mentioned - set(told.values_list("recipient_id", flat=True))
+    return send_notifications(dict.fromkeys(new, Kind.MENTION), topic=post.topic, post=post, actor=post.author)
 
 
 def notify_about_accepted_answer(topic, post, by) -> list[Notification]:
@@ -196,10 +209,15 @@ def on_post_created(sender, post, **kwargs):
     notify_about_post(post)
 
 
+def on_post_edited(sender, post, **kwargs):
+    notify_about_edit(post)
+
+
 def on_answer_accepted(sender, topic, post, by=None, **kwargs):
     notify_about_accepted_answer(topic, post, by)
 
 
 def connect_receivers() -> None:
     post_created.connect(on_post_created, dispatch_uid="forum.notifications.post_created")
+    post_edited.connect(on_post_edited, dispatch_uid="forum.notifications.post_edited")
     answer_accepted.connect(on_answer_accepted, dispatch_uid="forum.notifications.answer_accepted")

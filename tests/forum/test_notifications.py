@@ -105,6 +105,19 @@ def test_a_mention_notifies_the_member_once_as_a_mention(topic, asker, after_com
     assert sorted(received(asker)) == [("mention", 3), ("reply", 2)]
 
 
+def test_an_edit_that_adds_a_mention_notifies_the_newly_mentioned_once(topic, asker, after_commit):
+    helper, other = make_member(display_name="Hugo Helper"), make_member(display_name="Olga Other")
+    post = reply(helper, topic, "Citric acid.", after_commit)
+
+    with after_commit():
+        services.edit_post(helper, post, "Citric acid, as @[Olga Other] says.")
+    with after_commit():
+        services.edit_post(helper, post, "Citric acid, as @[Olga Other] always says.")
+
+    assert received(other) == [("mention", 2)]
+    assert received(asker) == [("reply", 2)]
+
+
 def test_mentioning_yourself_notifies_nobody(topic, after_commit):
     helper = make_member(display_name="Hugo Helper")
     reply(helper, topic, "As I, @[Hugo Helper], always say: citric acid.", after_commit)
