@@ -21,8 +21,7 @@ from forum import services
 from forum.consumers import CLOSE_NOT_ALLOWED, TopicConsumer
 from forum.models import Topic
 from forum.routing import websocket_urlpatterns
-from forum.services.dispatch import send_after_commit
-from forum.signals import topic_changed
+from forum.services import moderation
 from tests.factories.forum import make_category, make_group, make_member, make_moderator
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -241,16 +240,8 @@ def test_events_of_another_topic_do_not_arrive(public_topic):
 # --- Losing sight of a topic while connected -----------------------------------------------------
 
 
-def move_topic(topic, category):
-    """What moving a topic does as far as listeners are concerned: the write, then topic_changed."""
-    with transaction.atomic():
-        Topic.objects.filter(pk=topic.pk).update(category=category)
-        topic.category = category
-        send_after_commit(topic_changed, topic=topic)
-
-
 def test_a_topic_moved_into_a_restricted_category_closes_an_outsiders_socket(public_topic, insiders):
-    outsider, insider = make_member(), make_member(insiders)
+    outsider, insider, moderator = make_member(), make_member(insiders), make_moderator()
     council = make_category("Council", restricted_to=[insiders])
 
     async def scenario():
@@ -258,13 +249,29 @@ def test_a_topic_moved_into_a_restricted_category_closes_an_outsiders_socket(pub
         inside = listener(public_topic, insider)
         await outside.connect()
         await inside.connect()
-        await sync_to_async(move_topic)(public_topic, council)
+        await sync_to_async(moderation.move_topic)(moderator, public_topic, council, reason="Council only")
         assert await outside.receive_output(timeout=1) == {"type": "websocket.close", "code": CLOSE_NOT_ALLOWED}
         assert await inside.receive_json_from(timeout=1) == {"type": "topic.changed", "topic": public_topic.pk}
         await sync_to_async(services.reply)(insider, public_topic, "Members only now.")
         assert (await inside.receive_json_from(timeout=2))["type"] == "post.created"
         assert await outside.receive_nothing(timeout=QUIET)
         await inside.disconnect()
+
+    run(scenario)
+
+
+def test_hiding_a_topic_closes_a_members_socket_but_not_a_moderators(public_topic):
+    member, moderator = make_member(), make_moderator()
+
+    async def scenario():
+        reading = listener(public_topic, member)
+        moderating = listener(public_topic, moderator)
+        await reading.connect()
+        await moderating.connect()
+        await sync_to_async(moderation.hide_topic)(moderator, public_topic, reason="Spam")
+        assert await reading.receive_output(timeout=1) == {"type": "websocket.close", "code": CLOSE_NOT_ALLOWED}
+        assert await moderating.receive_json_from(timeout=1) == {"type": "topic.changed", "topic": public_topic.pk}
+        await moderating.disconnect()
 
     run(scenario)
 
