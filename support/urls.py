@@ -13,4 +13,5 @@ urlpatterns = [
     path("articles/<int:page_id>/vote/", views.vote, name="vote"),
     path("articles/<int:page_id>/solved/", views.solved, name="solved"),
     path("articles/<int:page_id>/open/", views.open_suggestion, name="open_suggestion"),
+    path("answers/open/", views.open_result, name="open_result"),
 ]

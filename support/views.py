@@ -2,12 +2,13 @@
 links that record a suggestion opened and a problem solved. Thin: the work is in the services
 (support.votes, support.tickets, support.suggestions, support.events)."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kb.models import ArticlePage
 from kb.ratelimit import rate_limited
-from kb.search.visibility import visible_page_ids
+from kb.search.visibility import registered_labels, visible_ids, visible_page_ids
 from kb.views_counter import is_probably_bot
 from kb.visitor import get_or_create_visitor_id, get_visitor_id
 from support.events import record_event
@@ -195,6 +196,45 @@ def contact_suggestions(request):
 
 
 @require_GET
+def open_result(request):
+    """A suggested community answer opened: recorded, then a redirect to it (never elsewhere).
+
+    The result is named by its search-index kind and id (support sits below the forum and
+    never imports it): only kinds registered with the search's visibility registry, which
+    also says whether this reader may open it; the model's own URL is where the redirect goes.
+    """
+    kind = str(request.GET.get("kind", ""))
+    object_id = str(request.GET.get("id", ""))
+    if kind not in registered_labels() or not object_id.isdigit() or int(object_id) > MAX_ID:
+        raise Http404
+    if int(object_id) not in visible_ids(request, kind, [int(object_id)]):
+        raise Http404
+    target = apps.get_model(kind).objects.filter(pk=int(object_id)).first()
+    if hasattr(target, "get_url"):  # a Wagtail page
+        url = target.get_url(request) or ""
+    else:
+        url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
+    if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        raise Http404
+    visit_id = clean_visit_id(request.GET.get("visit"))
+    flow = request.GET.get("flow") if request.GET.get("flow") in (Event.Flow.CONTACT, Event.Flow.FORUM) else ""
+    try:
+        rank = int(request.GET.get("rank", ""))
+    except ValueError:
+        rank = None
+    if visit_id and flow:
+        record_event(
+            Event.Kind.SUGGESTION_OPENED,
+            request=request,
+            flow=flow,
+            visit_id=visit_id,
+            rank=rank,
+            query=str(request.GET.get("q", ""))[:200],
+            data={"result": f"{kind}:{object_id}"},
+        )
+    return HttpResponseRedirect(url)
+
+
 def open_suggestion(request, page_id):
     """A suggested article opened: recorded, then a redirect to the article (never elsewhere)."""
     article = _visible_article(request, page_id)

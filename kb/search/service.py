@@ -51,6 +51,10 @@ class Hit:
     language: str
     category: str
     score: float
+    #: What the hit is ("kb.articlepage", "forum.topic") and its primary key, for callers that
+    #: record or re-check it (kb.search.visibility.visible_ids takes both).
+    model_label: str = ""
+    pk: str = ""
 
     def as_json(self) -> dict:
         return {"title": self.title, "url": self.url, "snippet": str(self.snippet), "type": self.type}
@@ -185,6 +189,8 @@ def _visible_hits(request, results, words) -> list[Hit]:
                 language=getattr(result, "language", "") or "",
                 category=getattr(result, "category", "") or "",
                 score=result.score or 0.0,
+                model_label=result.model._meta.label_lower,
+                pk=str(result.pk),
             )
         )
     return hits

@@ -20,6 +20,11 @@ def register(model_label: str, check: Callable) -> None:
     _checks[model_label.lower()] = check
 
 
+def registered_labels() -> frozenset[str]:
+    """The content types search can return ("kb.articlepage", and what higher apps register)."""
+    return frozenset(_checks)
+
+
 def _ancestor_paths(paths: Iterable[str]) -> set[str]:
     steplen = Page.steplen
     return {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
