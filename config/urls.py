@@ -40,5 +40,8 @@ elif settings.SERVE_MEDIA:
     from django.urls import re_path
     from django.views.static import serve
 
+    def serve_media(request, path):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request, not at import
+
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media)]
