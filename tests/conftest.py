@@ -107,6 +107,13 @@ def artifacts_dir():
 
 def pytest_collection_modifyitems(items):
     """A test that drives the browser is a browser test, marked or not (see ``browser``)."""
+    # A transactional test without serialized_rollback re-creates content types and groups when
+    # it flushes the database (post_migrate), and the next serialized_rollback test then fails
+    # to load its snapshot over them: every transactional test here restores the snapshot.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")
     for item in items:
         if {"page", "browser"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)

@@ -24,7 +24,7 @@ from forum.routing import websocket_urlpatterns
 from forum.services import moderation
 from tests.factories.forum import make_category, make_group, make_member, make_moderator
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 #: Long enough for an event to cross the in-memory layer, short enough to keep "nothing came" fast.
 QUIET = 0.3

@@ -31,7 +31,7 @@ from tests.factories.forum import make_category, make_member
 REDIS_SERVER = shutil.which("redis-server")
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         REDIS_SERVER is None, reason="redis-server is not installed (`make test` installs Debian's redis-server)"
     ),
