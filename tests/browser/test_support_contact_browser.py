@@ -3,8 +3,11 @@ brings up a suggestion, opening it and confirming "this solved my problem" is re
 visit; a No vote asks why and offers other ways to get help; the box works right to left."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from support.metrics.deflection import deflection
+from support.metrics.period import Period
 from support.models import Event
 from tests.factories import BROWSER_USER_AGENT, ensure_help_centers, make_article
 
@@ -61,6 +64,11 @@ def test_a_suggestion_on_the_contact_form_solves_the_problem_and_is_recorded(rea
     assert (opened.article_id, opened.rank) == (wifi_articles.pk, 1)
     solved = Event.objects.get(kind=Event.Kind.SOLVED_CONFIRMED, visit_id=visit)
     assert solved.article_id == wifi_articles.pk and solved.flow == "contact"
+
+    # ... and the deflection report counts the visit as deflected, explicitly.
+    today = Period.of_days(timezone.localdate())
+    figures = deflection(today, flow=Event.Flow.CONTACT).total
+    assert (figures.visits, figures.deflected, figures.confirmed, figures.tickets) == (1, 1, 1, 0)
 
 
 def test_a_no_vote_asks_why_and_offers_related_articles_the_forum_and_contact(reader, wifi_articles):

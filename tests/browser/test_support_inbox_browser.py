@@ -2,13 +2,17 @@
 a help article chosen in Wagtail's page chooser, and the article's resolutions rise in the report;
 the deflection report counts a visit the contact flow confirmed as solved."""
 
+import io
+import json
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from support.events import record_event
 from support.models import Event, Ticket
-from support.tickets import open_ticket
 from tests.factories import UserFactory, ensure_help_centers, make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -45,14 +49,25 @@ def resolutions_in_report(page, title) -> str:
     return row.locator("td").nth(6).inner_text().strip()
 
 
-def test_an_agent_resolves_a_ticket_with_an_article_and_the_report_counts_it(page, agent, paper_jam, artifacts_dir):
-    ticket = open_ticket(
-        subject="The printer jams on every page",
-        description="Paper gets stuck halfway.",
-        email="customer@example.com",
-        language="en",
-        notify=False,
-    ).ticket
+def support_report_for_today(title) -> dict:
+    output = io.StringIO()
+    call_command("support_report", "--since", timezone.localdate().isoformat(), "--format", "json", stdout=output)
+    return next(row for row in json.loads(output.getvalue())["articles"] if row["title"] == title)
+
+
+def test_a_customer_ticket_resolved_with_an_article_counts_in_the_report_and_support_report(
+    page, agent, paper_jam, artifacts_dir
+):
+    # The customer writes through the public contact form.
+    page.goto("/en/support/contact/")
+    page.get_by_label("Subject").fill("The printer jams on every page")
+    page.get_by_label("Describe").fill("Paper gets stuck halfway.")
+    page.get_by_label("Your email address").fill("customer@example.com")
+    page.get_by_role("button", name="Send to support").click()
+    expect(page.locator(".ticket-reference strong")).to_contain_text("SUP-")
+    ticket = Ticket.objects.get()
+    assert support_report_for_today("Clear a paper jam")["tickets_resolved"] == 0
+
     log_in(page, agent)
     assert resolutions_in_report(page, "Clear a paper jam") == "0"
 
@@ -77,6 +92,7 @@ def test_an_agent_resolves_a_ticket_with_an_article_and_the_report_counts_it(pag
     ticket.refresh_from_db()
     assert (ticket.status, ticket.resolved_with_id) == (Ticket.Status.SOLVED, paper_jam.pk)
     assert resolutions_in_report(page, "Clear a paper jam") == "1"
+    assert support_report_for_today("Clear a paper jam")["tickets_resolved"] == 1
 
 
 def test_the_deflection_report_counts_a_visit_confirmed_solved_in_the_contact_flow(page, agent, paper_jam):
