@@ -196,6 +196,28 @@ def contact_suggestions(request):
 
 
 @require_GET
+def _record_opening(request, *, article=None, data=None) -> tuple[str, str]:
+    """Record SUGGESTION_OPENED for the visit and flow the link carries; returns (visit, flow)."""
+    visit_id = clean_visit_id(request.GET.get("visit"))
+    flow = request.GET.get("flow") if request.GET.get("flow") in (Event.Flow.CONTACT, Event.Flow.FORUM) else ""
+    try:
+        rank = int(request.GET.get("rank", ""))
+    except ValueError:
+        rank = None
+    if visit_id and flow:
+        record_event(
+            Event.Kind.SUGGESTION_OPENED,
+            request=request,
+            flow=flow,
+            visit_id=visit_id,
+            article=article,
+            rank=rank,
+            query=str(request.GET.get("q", ""))[:200],
+            data=data,
+        )
+    return visit_id, flow
+
+
 def open_result(request):
     """A suggested community answer opened: recorded, then a redirect to it (never elsewhere).
 
@@ -216,43 +238,13 @@ def open_result(request):
         url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
     if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
         raise Http404
-    visit_id = clean_visit_id(request.GET.get("visit"))
-    flow = request.GET.get("flow") if request.GET.get("flow") in (Event.Flow.CONTACT, Event.Flow.FORUM) else ""
-    try:
-        rank = int(request.GET.get("rank", ""))
-    except ValueError:
-        rank = None
-    if visit_id and flow:
-        record_event(
-            Event.Kind.SUGGESTION_OPENED,
-            request=request,
-            flow=flow,
-            visit_id=visit_id,
-            rank=rank,
-            query=str(request.GET.get("q", ""))[:200],
-            data={"result": f"{kind}:{object_id}"},
-        )
+    _record_opening(request, data={"result": f"{kind}:{object_id}"})
     return HttpResponseRedirect(url)
 
 
 def open_suggestion(request, page_id):
     """A suggested article opened: recorded, then a redirect to the article (never elsewhere)."""
     article = _visible_article(request, page_id)
-    visit_id = clean_visit_id(request.GET.get("visit"))
-    flow = request.GET.get("flow") if request.GET.get("flow") in (Event.Flow.CONTACT, Event.Flow.FORUM) else ""
-    try:
-        rank = int(request.GET.get("rank", ""))
-    except ValueError:
-        rank = None
-    if visit_id and flow:
-        record_event(
-            Event.Kind.SUGGESTION_OPENED,
-            request=request,
-            flow=flow,
-            visit_id=visit_id,
-            article=article,
-            rank=rank,
-            query=str(request.GET.get("q", ""))[:200],
-        )
+    visit_id, flow = _record_opening(request, article=article)
     query = f"?{urlencode({'from_contact': visit_id})}" if visit_id and flow == Event.Flow.CONTACT else ""
     return HttpResponseRedirect(article.get_url(request) + query)
