@@ -212,9 +212,8 @@ def without_frequent_terms(query, searcher):
     threshold = max(FREQUENT_TERM_MIN_DOCS, FREQUENT_TERM_SHARE * documents)
     if documents <= threshold:
         return query, []
-    frequencies = {(leaf.fieldname, leaf.text): 0 for leaf in _query_leaves(query)}
-    for key in frequencies:
-        frequencies[key] = searcher.doc_frequency(*key)
+    keys = dict.fromkeys((leaf.fieldname, leaf.text) for leaf in _query_leaves(query))
+    frequencies = {key: searcher.doc_frequency(*key) for key in keys}
     frequent = {key for key, count in frequencies.items() if count > threshold}
     if not frequent:
         return query, []
@@ -259,11 +258,12 @@ def without_frequent_terms(query, searcher):
 
 
 def rescore(searcher, scores: dict, left_out) -> dict:
-    """Add to each candidate's score what the left-out words give it: its full-query score.
+    """Add to each candidate's score what the left-out words give it.
 
     An OR query scores a document as the sum of its words' scores, so for the candidates the
-    rarer words found, walking each left-out word's postings to just those documents (a skip
-    per candidate, never the whole list) gives exactly the score the whole query would have.
+    rarer words found, stepping each left-out word's postings to just those documents (only
+    their scores are computed) gives the score the whole query would have, less the words too
+    common to re-score (over RESCORED_WORD_SHARE of the documents).
     """
     documents = sorted(scores)
     context = searcher.context()
