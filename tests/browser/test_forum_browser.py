@@ -1,25 +1,14 @@
 """The forum in a real browser: a member asks (similar topics appear while the title is typed),
 another member answers, the asker accepts it, and the accepted answer shows at the top."""
 
-import re
-
 import pytest
 
 from forum import services
+from tests.browser.helpers import log_in
 from tests.factories import UserFactory, ensure_help_centers
 from tests.factories.forum import make_category
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page, email):
-    page.goto("/en/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/en/$"))
 
 
 def test_ask_answer_accept_and_see_the_accepted_answer_first(browser, live_server, artifacts_dir):

@@ -1,26 +1,16 @@
 """Moderation in a real browser: a member flags a post, a moderator opens the review queue and
 hides it, and the post is gone for that member and for anonymous readers."""
 
-import re
-
 import pytest
 
 from forum import services
+from tests.browser.helpers import log_in
 from tests.factories import UserFactory, ensure_help_centers
 from tests.factories.forum import make_category, make_moderator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "correct horse battery staple"
 SPAM = "Cheap replica watches at spam.example"
-
-
-def log_in(page, email):
-    page.goto("/en/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/en/$"))
 
 
 def test_a_flagged_post_hidden_from_the_queue_is_gone_for_members_and_anonymous(browser, live_server, artifacts_dir):
