@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kb.models import ArticlePage, HelpCenterPage
+from kb.visibility import visible_pages
 
 FEED_SIZE = 30
 
@@ -23,7 +24,7 @@ class LatestArticlesRssFeed(Feed):
         return _("New and updated help articles")
 
     def link(self, language):
-        home = HelpCenterPage.objects.live().filter(locale__language_code=language).first()
+        home = visible_pages(HelpCenterPage.objects.all()).filter(locale__language_code=language).first()
         return home.get_url(self.request) if home else "/"
 
     def description(self, language):
@@ -31,9 +32,8 @@ class LatestArticlesRssFeed(Feed):
 
     def items(self, language):
         return (
-            ArticlePage.objects.live()
-            .public()
-            .filter(locale__language_code=language)
+            # Feed readers fetch without a session: public articles only.
+            visible_pages(ArticlePage.objects.filter(locale__language_code=language))
             .order_by("-last_published_at")
             .only("id", "title", "summary", "url_path", "path", "depth", "last_published_at", "first_published_at")[
                 :FEED_SIZE

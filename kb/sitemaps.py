@@ -1,12 +1,15 @@
 """sitemap.xml for every language's help center, not only the default site root.
 
 Wagtail's own sitemap walks the site root page; with one home per language that would list only
-English. This one walks all translations of the root and keeps Wagtail's live/public filtering.
+English. This one walks all translations of the root and lists what an anonymous visitor may
+see (kb.visibility): crawlers have no session.
 """
 
 from django.contrib.sitemaps import views as sitemap_views
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 from wagtail.models import Page
+
+from kb.visibility import visible_pages
 
 
 class AllLanguagesSitemap(Sitemap):
@@ -16,7 +19,7 @@ class AllLanguagesSitemap(Sitemap):
         pages = Page.objects.none()
         for root in roots:
             pages |= Page.objects.descendant_of(root, inclusive=True)
-        return pages.live().public().order_by("path").defer_streamfields().specific()
+        return visible_pages(pages).order_by("path").defer_streamfields().specific()
 
 
 def sitemap_view(request):

@@ -2,6 +2,8 @@
 
 from wagtail.admin.ui.components import Component
 
+from kb.models import ArticlePage
+from kb.visibility import visible_pages
 from support import metrics
 from support.models import Event
 from support.reports import percentage
@@ -20,6 +22,13 @@ class SupportPanel(Component):
         contact = metrics.deflection(week, flow=Event.Flow.CONTACT).total
         month = metrics.Period.last_days()
         ranked = metrics.ranking(month)
+        # Like every listing of pages, only what this staff member may see as a reader.
+        visible = set(
+            visible_pages(
+                ArticlePage.objects.filter(pk__in=[row.article_id for row in ranked]), parent_context.get("request")
+            ).values_list("pk", flat=True)
+        )
+        ranked = [row for row in ranked if row.article_id in visible]
         top = ranked[:SHOWN_ARTICLES]
         # With fewer than ten rated articles the two lists overlap; both are still true.
         worst = list(reversed(ranked))[:SHOWN_ARTICLES]

@@ -34,11 +34,7 @@ def next_steps() -> list[dict]:
 def related_articles(request, page, related=None) -> list:
     """The editor's related articles, else the search service's best matches for the title."""
     if related is None:
-        related = [
-            link.related_page
-            for link in page.related_articles.select_related("related_page")
-            if link.related_page and link.related_page.live
-        ]
+        related = page.related_for(request)
     if related:
         return [{"title": article.title, "url": article.url} for article in related[:MAX_RELATED]]
     try:

@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from kb.blocks import ArticleBodyBlock
+from kb.visibility import visible_in_order, visible_pages
 
 #: How many articles a category page lists before paginating.
 ARTICLES_PER_PAGE = 30
@@ -47,10 +48,9 @@ class HelpCenterPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = ArticlePage.objects.live().public().descendant_of(self)
+        articles = visible_pages(ArticlePage.objects.descendant_of(self), request)
         article_counts = (
-            ArticlePage.objects.live()
-            .public()
+            visible_pages(ArticlePage.objects.all(), request)
             .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
             .order_by()
             .values("depth")
@@ -58,9 +58,7 @@ class HelpCenterPage(Page):
             .values("n")
         )
         context["categories"] = (
-            CategoryPage.objects.child_of(self)
-            .live()
-            .public()
+            visible_pages(CategoryPage.objects.child_of(self), request)
             .annotate(article_count=Subquery(article_counts))
             .order_by("title")
         )
@@ -92,7 +90,7 @@ class CategoryPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = ArticlePage.objects.child_of(self).live().public().order_by("title")
+        articles = visible_pages(ArticlePage.objects.child_of(self), request).order_by("title")
         paginator = Paginator(articles.only("id", "title", "url_path", "summary", "path", "depth"), ARTICLES_PER_PAGE)
         context["articles"] = paginator.get_page(request.GET.get("page"))
         return context
@@ -158,6 +156,12 @@ class ArticlePage(Page):
                 sections.append({"anchor": anchor, "text": block.value["text"], "block_id": block.id})
         return sections
 
+    def related_for(self, reader) -> list:
+        """The editor's related articles this reader may see, in the editor's order."""
+        return visible_in_order(
+            [link.related_page for link in self.related_articles.select_related("related_page")], reader
+        )
+
     @property
     def show_table_of_contents(self) -> bool:
         return len(self.sections) >= TOC_MIN_SECTIONS
@@ -166,11 +170,7 @@ class ArticlePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["anchors"] = {section["block_id"]: section["anchor"] for section in self.sections}
         context["breadcrumbs"] = self.get_ancestors().filter(depth__gte=2).specific()
-        context["related"] = [
-            link.related_page
-            for link in self.related_articles.select_related("related_page")
-            if link.related_page and link.related_page.live
-        ]
+        context["related"] = self.related_for(request)
         context["article_tags"] = list(self.tags.all())
         context["article_products"] = list(self.products.all())
         return context

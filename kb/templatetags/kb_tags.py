@@ -4,6 +4,8 @@ from django.urls import translate_url
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
+from kb.visibility import visible_pages
+
 register = template.Library()
 
 
@@ -19,7 +21,7 @@ def language_links(context, page=None):
     current = get_language()
     translations = {}
     if page is not None and getattr(page, "pk", None):
-        for translation in page.get_translations(inclusive=True).live().public().select_related("locale"):
+        for translation in visible_pages(page.get_translations(inclusive=True), request).select_related("locale"):
             translations[translation.locale.language_code] = translation.get_url(request)
     links = []
     for code, _name in settings.LANGUAGES:

@@ -1,0 +1,152 @@
+"""Who may see a page: the one filter every listing, feed, sitemap and search re-check goes through.
+
+A page is visible to a reader when it is live and every Wagtail view restriction on it or on an
+ancestor accepts the reader, exactly as ``PageViewRestriction.accept_request`` decides when the
+page itself is opened:
+
+* login: any logged-in reader;
+* groups: a superuser, or a member of one of the restriction's groups (no groups: superusers only);
+* password: a reader whose session has passed that restriction's password form;
+* none: everyone.
+
+:func:`visible_pages` narrows any page queryset in SQL, in the same single query (one ``NOT
+EXISTS`` over the restrictions that keep this reader out), so a listing costs no extra query and
+no parameter per restricted section however much private content there is. A reader is anything
+with ``user`` and ``session`` attributes (a request) or None for an anonymous visitor with no
+session: feeds and the sitemap are fetched without one and list public pages only.
+
+The search index stores the same decision as audiences (:func:`page_audiences`,
+:func:`reader_audiences`) so that it can narrow before ranking; the database re-check
+(:func:`visible_page_ids`) is this module's filter again.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Length, Substr
+from wagtail.models import Page, PageViewRestriction
+
+#: Audiences stored in the index and held by readers.
+PUBLIC = "public"
+LOGIN = "login"
+#: Superusers pass every group restriction, including one whose groups are not saved yet.
+SUPERUSER = "superuser"
+
+
+def _user(reader):
+    user = getattr(reader, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def passed_password_restrictions(reader) -> list[int]:
+    """The password restrictions this reader's session has passed (Wagtail keeps them there)."""
+    session = getattr(reader, "session", None)
+    if session is None:
+        return []
+    passed = session.get(PageViewRestriction.passed_view_restrictions_session_key, [])
+    return [pk for pk in passed if isinstance(pk, int)]
+
+
+def _accepted_q(reader) -> Q:
+    """The restrictions that let this reader in, as a condition on PageViewRestriction."""
+    accepted = Q(restriction_type=PageViewRestriction.NONE)
+    passed = passed_password_restrictions(reader)
+    if passed:
+        accepted |= Q(restriction_type=PageViewRestriction.PASSWORD, pk__in=passed)
+    user = _user(reader)
+    if user is not None:
+        accepted |= Q(restriction_type=PageViewRestriction.LOGIN)
+        if user.is_superuser:
+            accepted |= Q(restriction_type=PageViewRestriction.GROUPS)
+        else:
+            in_a_group = PageViewRestriction.groups.through.objects.filter(
+                pageviewrestriction_id=OuterRef("pk"), group__user=user
+            )
+            accepted |= Q(Exists(in_a_group), restriction_type=PageViewRestriction.GROUPS)
+    return accepted
+
+
+def excluding_restrictions(reader) -> QuerySet:
+    """The view restrictions that keep this reader out."""
+    return PageViewRestriction.objects.exclude(_accepted_q(reader))
+
+
+def visible_pages(queryset: QuerySet, reader=None) -> QuerySet:
+    """``queryset`` narrowed to live pages whose restrictions (and their ancestors') accept ``reader``."""
+    # A restriction covers a page when the restricted page's path is a prefix of the page's path.
+    covering = excluding_restrictions(reader).filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path")),
+    )
+    return queryset.live().exclude(Exists(covering))
+
+
+def is_visible(page: Page, reader=None) -> bool:
+    return visible_pages(Page.objects.filter(pk=page.pk), reader).exists()
+
+
+def visible_in_order(pages: Iterable[Page], reader=None) -> list[Page]:
+    """Of these pages, the visible ones, in the given order (one query)."""
+    pages = [page for page in pages if page is not None]
+    if not pages:
+        return []
+    allowed = set(
+        visible_pages(Page.objects.filter(pk__in=[page.pk for page in pages]), reader).values_list("pk", flat=True)
+    )
+    return [page for page in pages if page.pk in allowed]
+
+
+def visible_page_ids(reader, ids: Iterable) -> set[int]:
+    """Of these page ids, the ones this reader may see (the search hits' database re-check)."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    return set(visible_pages(Page.objects.filter(pk__in=ids), reader).values_list("pk", flat=True))
+
+
+def _ancestor_paths(paths: Iterable[str]) -> set[str]:
+    steplen = Page.steplen
+    return {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
+
+
+def restriction_audiences(restriction: PageViewRestriction) -> list[str]:
+    """Who one restriction lets in, as index audiences (fail closed: never "public")."""
+    if restriction.restriction_type == PageViewRestriction.LOGIN:
+        return [LOGIN]
+    if restriction.restriction_type == PageViewRestriction.GROUPS:
+        return [SUPERUSER] + [f"group:{group.pk}" for group in restriction.groups.all()]
+    if restriction.restriction_type == PageViewRestriction.PASSWORD:
+        return [f"password:{restriction.pk}"]
+    return [PUBLIC]
+
+
+def page_audiences(page: Page) -> list[str]:
+    """The audiences a page is shown to, from the restrictions on it and its ancestors.
+
+    A superset: a reader in any of them may be let in, the database decides (a page under two
+    restrictions needs both). A group restriction whose groups are not saved yet (Wagtail's
+    privacy form saves the restriction first) is shown to superusers only, never to "public".
+    """
+    restrictions = PageViewRestriction.objects.filter(page__path__in=_ancestor_paths([page.path])).prefetch_related(
+        "groups"
+    )
+    audiences = []
+    for restriction in restrictions:
+        if restriction.restriction_type != PageViewRestriction.NONE:
+            audiences.extend(restriction_audiences(restriction))
+    return list(dict.fromkeys(audiences)) or [PUBLIC]
+
+
+def reader_audiences(reader) -> list[str]:
+    """The audiences a reader belongs to (a superset check: the database decides in the end)."""
+    audiences = [PUBLIC]
+    user = _user(reader)
+    if user is not None:
+        audiences.append(LOGIN)
+        if user.is_superuser:
+            # Every group too, for documents indexed before the "superuser" audience existed.
+            audiences.append(SUPERUSER)
+            audiences.extend(f"group:{pk}" for pk in user.groups.model.objects.values_list("pk", flat=True))
+        else:
+            audiences.extend(f"group:{pk}" for pk in user.groups.values_list("pk", flat=True))
+    audiences.extend(f"password:{pk}" for pk in passed_password_restrictions(reader))
+    return audiences
