@@ -14,7 +14,7 @@ from haystack import indexes
 
 from forum.models import Post, Topic
 from kb.search.analysis import text_analyzer, title_analyzer, words_analyzer
-from kb.search_indexes import TITLE_BOOST
+from kb.search_indexes import TITLE_BOOST, public_words, spelling_field
 
 MAX_INDEXED_POSTS = 50
 MAX_INDEXED_CHARACTERS = 100_000
@@ -46,6 +46,8 @@ class TopicIndex(indexes.SearchIndex, indexes.Indexable):
     audience = indexes.MultiValueField()
     url = indexes.CharField(indexed=False)
     summary = indexes.CharField(indexed=False)
+    #: Public topics' words only: what "Did you mean" draws on.
+    spelling = spelling_field()
 
     def get_model(self):
         return Topic
@@ -65,7 +67,9 @@ class TopicIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare(self, topic):
         # One read of the posts serves both the text and the summary.
         self._posts_html = [strip_tags(post.body_html) for post in indexed_posts(topic)]
-        return super().prepare(topic)
+        data = super().prepare(topic)
+        data["spelling"] = public_words(data)
+        return data
 
     def prepare_language(self, topic):
         return topic.language

@@ -9,10 +9,24 @@ from haystack import indexes
 
 from kb.models import ArticlePage
 from kb.search.analysis import text_analyzer, title_analyzer, words_analyzer
-from kb.search.visibility import page_audiences
+from kb.search.visibility import PUBLIC, page_audiences
 
 #: How much a word in the title weighs against the same word in the body.
 TITLE_BOOST = 1.5
+
+
+def spelling_field():
+    """The words "Did you mean" may offer: a public document's text, unstemmed (see :func:`public_words`)."""
+    return indexes.CharField(analyzer=words_analyzer(), stored=False, null=True)
+
+
+def public_words(prepared: dict) -> str:
+    """The text a document lends to spelling suggestions: all of it if it is public, else nothing.
+
+    The spelling corrector draws on every word of its field, and cannot be narrowed to a reader,
+    so a word that occurs only in restricted content must never reach it.
+    """
+    return prepared.get("text", "") if list(prepared.get("audience") or []) == [PUBLIC] else ""
 
 
 class ArticlePageIndex(indexes.SearchIndex, indexes.Indexable):
@@ -23,13 +37,20 @@ class ArticlePageIndex(indexes.SearchIndex, indexes.Indexable):
     language = indexes.CharField(faceted=True)
     category = indexes.CharField(faceted=True)
     content_type = indexes.CharField(faceted=True)
-    #: Who may see the hit: "public", "login", "group:<id>", "password:<id>" (see kb.search.visibility).
+    #: Who may see the hit: "public", "login", "superuser", "group:<id>", "password:<id>" (kb.visibility).
     audience = indexes.MultiValueField()
     url = indexes.CharField(indexed=False)
     summary = indexes.CharField(model_attr="summary", indexed=False)
+    #: Public documents' words only: what "Did you mean" draws on.
+    spelling = spelling_field()
 
     def get_model(self):
         return ArticlePage
+
+    def prepare(self, page):
+        data = super().prepare(page)
+        data["spelling"] = public_words(data)
+        return data
 
     def index_queryset(self, using=None):
         return self.get_model().objects.live().select_related("locale")

@@ -10,6 +10,7 @@ import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection as db_connection
 from haystack import connections
 
 from kb.search import backend as whoosh_backend
@@ -171,8 +172,13 @@ def test_optimize_search_index_merges_segments_and_search_still_answers(
     assert service.search(reader(), "pairing", language="en").total == 3
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_searches_from_many_threads_share_one_index_and_stay_correct(help_centers, django_capture_on_commit_callbacks):
-    """Under ASGI each request runs in a new thread: they share open searchers, never results."""
+    """Under ASGI each request runs in a new thread: they share open searchers, never results.
+
+    Committed for real: each thread has its own database connection, and the re-check of hits
+    (which the counts follow) must see the articles.
+    """
     publish_article(django_capture_on_commit_callbacks, "Calibrating a monitor", body="Colour profile.")
     answers, errors = [], []
 
@@ -181,6 +187,8 @@ def test_searches_from_many_threads_share_one_index_and_stay_correct(help_center
             answers.append((query, service.search(reader(), query, language="en").total))
         except Exception as error:  # pragma: no cover - reported by the assertion below
             errors.append(error)
+        finally:
+            db_connection.close()
 
     threads = [
         threading.Thread(target=search_in_a_new_thread, args=(query,))

@@ -74,6 +74,11 @@ ALL_FREQUENT_CEILING = 3
 FILTER_CACHE_SIZE = 64
 #: Idle open searchers kept per process (one is in use per concurrently searching thread).
 SEARCHER_POOL_SIZE = 8
+#: The field spelling suggestions come from: public documents' words only (kb.search_indexes).
+SPELLING_FIELD = "spelling"
+#: Corrections tried per word: a word of a document since removed or made private stays in the
+#: term list until its segment is merged, so each candidate must still be in a live document.
+SPELLING_CANDIDATES = 5
 
 
 class _SharedIndex:
@@ -426,6 +431,30 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
             result_class=result_class,
             facet_types=dict.fromkeys(facets or (), "fields"),
         )
+
+    def create_spelling_suggestion(self, query_string):
+        """Did you mean: each word's closest word that a live public document contains.
+
+        Suggestions never come from restricted content: they are drawn from the ``spelling``
+        field, which only public documents fill. An index built before that field existed
+        suggests nothing until it is rebuilt (failing closed).
+        """
+        if not self.setup_complete:
+            self.setup()
+        if SPELLING_FIELD not in self.schema.names():
+            return ""
+        suggested = []
+        with self.index.searcher_in_use() as searcher:
+            corrector = searcher.reader().corrector(SPELLING_FIELD)
+            for word in str(query_string).split():
+                for candidate in corrector.suggest(word, limit=SPELLING_CANDIDATES):
+                    if (
+                        next(iter(searcher.docs_for_query(whoosh_query.Term(SPELLING_FIELD, candidate))), None)
+                        is not None
+                    ):
+                        suggested.append(candidate)
+                        break
+        return " ".join(suggested)
 
     @contextmanager
     def write_lock(self):

@@ -6,7 +6,9 @@ index) and follow what readers see, not what editors draft:
 * publish -> (re)index the page;
 * unpublish or delete -> remove it (and its subtree);
 * move, or a privacy restriction added, changed or removed -> re-index the subtree, so its
-  audiences follow the new restrictions;
+  audiences follow the new restrictions. Wagtail's privacy form saves a group restriction
+  before its groups, each in its own commit: the restriction's groups changing re-indexes
+  again, and in between the page's audience is "superusers" (kb.visibility), never "public";
 * saving a draft revision changes nothing: the page row keeps its live content and no signal
   here fires for it.
 """
@@ -14,7 +16,7 @@ index) and follow what readers see, not what editors draft:
 import logging
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from haystack import connections
 from haystack.exceptions import NotHandled
 from wagtail.models import Page, PageViewRestriction
@@ -117,6 +119,11 @@ def on_restriction_changed(sender, instance, **kwargs):
     after_commit(index_pages, subtree_ids(page))
 
 
+def on_restriction_groups_changed(sender, instance, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, PageViewRestriction):
+        on_restriction_changed(sender, instance)
+
+
 def connect() -> None:
     page_published.connect(on_published, dispatch_uid="kb.search.published")
     page_unpublished.connect(on_unpublished, dispatch_uid="kb.search.unpublished")
@@ -125,3 +132,6 @@ def connect() -> None:
     pre_delete.connect(on_page_deleted, sender=Page, dispatch_uid="kb.search.deleted")
     post_save.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="kb.search.restriction")
     post_delete.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="kb.search.unrestricted")
+    m2m_changed.connect(
+        on_restriction_groups_changed, sender=PageViewRestriction.groups.through, dispatch_uid="kb.search.groups"
+    )

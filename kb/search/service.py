@@ -20,6 +20,7 @@ from haystack.inputs import Raw
 from haystack.query import SQ, SearchQuerySet
 
 from kb.search.analysis import COMPOUND, WORD, analyzed_terms, normalize, stem
+from kb.search.backend import MultilingualWhooshSearchBackend
 from kb.search.limits import COUNT_LIMIT
 from kb.search.visibility import reader_audiences, visible_ids
 
@@ -196,6 +197,31 @@ def _visible_hits(request, results, words) -> list[Hit]:
     return hits
 
 
+def _without_unseen(total: int, facet_counts: dict, results, hits: list[Hit]) -> tuple[int, dict]:
+    """The count and facet counts less the hits the database re-check dropped.
+
+    The engine counts what the index says the reader may see; where the index lags behind a
+    privacy change or an unpublish, the re-check drops the hit and the count must not reveal it
+    either ("1 result" for a word only a restricted page contains).
+    """
+    if total > COUNT_LIMIT:
+        return total, facet_counts  # "more than 1,000": a few dropped hits change nothing it says
+    shown = {(hit.model_label, hit.pk) for hit in hits}
+    dropped = [r for r in results if (r.model._meta.label_lower, str(r.pk)) not in shown]
+    if not dropped:
+        return total, facet_counts
+    logger.warning("Search index out of step with the database: %d hit(s) dropped by the re-check", len(dropped))
+    fields = {}
+    for name, values in (facet_counts.get("fields") or {}).items():
+        counts = dict(values)
+        for result in dropped:
+            value = getattr(result, name, None)
+            if value in counts:
+                counts[value] -= 1
+        fields[name] = [(value, count) for value, count in counts.items() if count > 0]
+    return max(0, total - len(dropped)), {**facet_counts, "fields": fields}
+
+
 def _run(callable_, *args, **kwargs):
     try:
         return callable_(*args, **kwargs)
@@ -225,8 +251,8 @@ def search(request, query: str, *, language: str, page: int = 1, per_page: int =
     if total == 0 and not (filters or {}).get("language"):
         total, page_results, facet_counts = _run(execute, None)
         results.fell_back = total > 0
-    results.total = total
     results.hits = _visible_hits(request, page_results, words)
+    results.total, facet_counts = _without_unseen(total, facet_counts, page_results, results.hits)
     results.facets = {
         name: sorted(values, key=lambda item: -item[1]) for name, values in (facet_counts.get("fields") or {}).items()
     }
@@ -262,18 +288,18 @@ def spelling_suggestion(query: str) -> str:
     """Did you mean: the query with misspelt words replaced by indexed words, or "".
 
     Asked only when a search finds nothing (it is slow on a large vocabulary), and only for a
-    short query of ordinary words.
+    short query of ordinary words. The words come from public content only (see
+    MultilingualWhooshSearchBackend.create_spelling_suggestion), whoever asks.
     """
     words = query_words(query)
     if not words or len(words) > MAX_SPELLING_WORDS or any(len(word) > MAX_WORD_LENGTH for word in words):
         return ""
     backend = connections["default"].get_backend()
-    if hasattr(backend, "create_spelling_suggestion"):  # Whoosh: ask the corrector directly
-        if not backend.setup_complete:
-            backend.setup()
-        suggestion = backend.create_spelling_suggestion(" ".join(words))
-    else:  # engines that compute suggestions while searching (INCLUDE_SPELLING in their connection)
-        suggestion = SearchQuerySet().spelling_suggestion(" ".join(words))
+    if not isinstance(backend, MultilingualWhooshSearchBackend):
+        # Other engines suggest from every word of the index, restricted content included: a
+        # suggestion could reveal a word of a page the reader may not open. None is offered.
+        return ""
+    suggestion = backend.create_spelling_suggestion(" ".join(words))
     suggestion = " ".join((suggestion or "").split())
     if not suggestion or analyzed_terms(suggestion) == analyzed_terms(" ".join(words)):
         return ""
