@@ -10,8 +10,9 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from haystack import connections as search_connections
-from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.query import SearchQuerySet
+
+from kb.search.backend import MultilingualWhooshSearchBackend
 
 
 def check_database() -> dict:
@@ -24,10 +25,14 @@ def check_database() -> dict:
 def check_search_index() -> dict:
     engine = settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"].rsplit(".", 1)[-1]
     backend = search_connections["default"].get_backend()
-    if isinstance(backend, WhooshSearchBackend):  # read the index's table of contents, not every document
-        if not backend.setup_complete:
+    if isinstance(backend, MultilingualWhooshSearchBackend):  # the table of contents, not every document
+        if not backend.setup_complete or not backend.index_exists():
+            # A missing index where the site has content raises SearchIndexMissing; on a site
+            # with nothing to search yet, an empty index is created (proving the path works).
             backend.setup()
-        documents = backend.index.doc_count()
+        with backend.index.searcher_in_use() as searcher:
+            backend.refuse_empty_index(searcher)
+            documents = searcher.doc_count()
     else:  # a distributed engine answers a count cheaply
         documents = SearchQuerySet(using="default").count()
     return {"ok": True, "engine": engine, "documents": documents}

@@ -9,6 +9,7 @@ Three differences from haystack's own Whoosh backend:
   background thread, where it can be lost or land after a later one. Here every write takes a
   lock (a thread lock in the process, an flock on a file for other processes on the machine)
   and then writes synchronously, so concurrent publishes queue and all land;
+* a missing index is never silently recreated empty (see :class:`SearchIndexMissing`);
 * searches are planned for speed on a pure-Python engine (see :meth:`search`): narrowing
   (audiences, language, facet filters) is a cached document set, not part of the scored query;
   a word found in a large share of documents ranks documents but does not on its own make one
@@ -24,10 +25,12 @@ from contextlib import contextmanager
 from itertools import islice
 
 from django.apps import apps
+from haystack import connections
 from haystack.backends import whoosh_backend
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
+from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
 from whoosh.fields import ID, TEXT
 from whoosh.qparser import OrGroup, QueryParser
@@ -35,6 +38,38 @@ from whoosh.qparser import OrGroup, QueryParser
 from kb.search.limits import COUNT_LIMIT
 
 _process_lock = threading.RLock()
+
+
+class SearchIndexMissing(Exception):
+    """The index is missing, or empty, while the site has content to search.
+
+    A server that found its index directory gone used to create a new, empty one: health said
+    200 with 0 documents and every search said "nothing matched". Now only an operator's command
+    creates an index (``rebuild_index``, ``clear_index``, ``update_index``, ``load_demo``; see
+    :func:`index_creation_allowed`) or, on a site with no content yet, the first write; until
+    then search answers "unavailable" (503) and /healthz is red.
+    """
+
+
+#: Commands that may create the index (a counter: they nest, e.g. rebuild_index -> update_index).
+_creation_allowed = 0
+
+
+@contextmanager
+def index_creation_allowed():
+    """Within this block, a missing index is created (an operator is building it)."""
+    global _creation_allowed
+    with _process_lock:
+        _creation_allowed += 1
+    try:
+        yield
+    finally:
+        with _process_lock:
+            _creation_allowed -= 1
+
+
+def _site_has_searchable_content(unified_index) -> bool:
+    return any(index.index_queryset().exists() for index in unified_index.get_indexes().values())
 
 
 def _model_or_none(app_label, model_name):
@@ -318,13 +353,33 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
                 field.column_type = None
         return content_field_name, schema
 
+    def index_exists(self) -> bool:
+        return os.path.isdir(self.path) and whoosh_index.exists_in(self.path)
+
+    def refuse_missing_index(self) -> None:
+        """Raise SearchIndexMissing unless the index exists or may be created now."""
+        if _creation_allowed or self.index_exists():
+            return
+        if _site_has_searchable_content(connections[self.connection_alias].get_unified_index()):
+            raise SearchIndexMissing(f"The search index at {self.path} is missing: run `manage.py rebuild_index`.")
+
+    def refuse_empty_index(self, searcher) -> None:
+        """Raise SearchIndexMissing if the index holds nothing while the site has content."""
+        if not searcher.doc_count() and _site_has_searchable_content(
+            connections[self.connection_alias].get_unified_index()
+        ):
+            raise SearchIndexMissing(
+                "The search index is empty but the site has content: run `manage.py rebuild_index`."
+            )
+
     def setup(self):
         with _shared_indexes_lock:
             shared = _shared_indexes.get(self.path)
-        if shared is not None and os.path.exists(self.path):
+        if shared is not None and self.index_exists():
             self.index, self.schema, self.content_field_name, self.parser = shared
             self.setup_complete = True
             return
+        self.refuse_missing_index()
         super().setup()
         # Terms joined without an operator match any of them (BM25 ranks documents that match
         # more of them higher): customers type whole sentences, and requiring every word would
@@ -386,6 +441,7 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
     ):
         empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
         if not searcher.doc_count():
+            self.refuse_empty_index(searcher)
             return empty
         parsed = self.parser.parse(query_string)
         if parsed is None or parsed is whoosh_query.NullQuery:
@@ -459,6 +515,8 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
     @contextmanager
     def write_lock(self):
         with _process_lock:
+            # A write to an index that has disappeared would start a new one holding only itself.
+            self.refuse_missing_index()
             os.makedirs(self.path, exist_ok=True)
             with open(os.path.join(self.path, ".write-lock"), "a") as lock_file:
                 fcntl.flock(lock_file, fcntl.LOCK_EX)
@@ -520,10 +578,11 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
             shared = _shared_indexes.pop(self.path, None)
         if shared is not None:
             shared[0].reset()
-        super().delete_index()
+        with index_creation_allowed():  # clearing is an operator's rebuild: it starts a new index
+            super().delete_index()
 
     def clear(self, models=None, commit=True):
-        with self.write_lock():
+        with index_creation_allowed(), self.write_lock():
             super().clear(models=models, commit=commit)
             if isinstance(self.index, _SharedIndex):
                 self.index.reset()
