@@ -5,8 +5,14 @@ customer's journey in that visit captured on the ticket (support.journey). The c
 the customer (in their language) and the notification to support (settings.SUPPORT_EMAIL) are
 sent after the commit, so a rolled-back ticket never sends mail and a mail failure never loses a
 ticket.
+
+A double submit (the same visit, the same submitter, the same words) finds the ticket it already
+made. A visit id alone proves nothing: it travels in links, so someone else posting with it opens
+their own ticket and never learns anything about the first one.
 """
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from functools import partial
@@ -31,8 +37,17 @@ REFERENCE_ATTEMPTS = 5
 @dataclass
 class TicketOutcome:
     ticket: Ticket
-    #: False when the visit had already opened this ticket (a double submit).
+    #: False when the same submission had already opened this ticket (a double submit).
     created: bool
+
+
+def submission_digest(*, visit_id: str, visitor_id: str, requester, email: str, subject: str, description: str) -> str:
+    """What makes two submits "the same": the visit, who sent it (browser, account, address) and
+    what they wrote. "" without a visit: then nothing ties two submits together."""
+    if not visit_id:
+        return ""
+    parts = [visit_id, visitor_id, requester.pk if requester else None, email.casefold(), subject, description]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
 def open_ticket(
@@ -47,14 +62,22 @@ def open_ticket(
     notify: bool = True,
     at=None,
 ) -> TicketOutcome:
-    """Open a ticket, or return the one this visit already opened.
+    """Open a ticket, or return the one this very submission already opened (see submission_digest).
 
     The caller has validated the input (support.forms.ContactForm): one-line subject, bounded
     lengths, a valid email address. ``notify=False`` sends no email and ``at``
     backdates the ticket (demo data).
     """
-    if visit_id:
-        existing = Ticket.objects.filter(visit_id=visit_id).first()
+    digest = submission_digest(
+        visit_id=visit_id,
+        visitor_id=visitor_id,
+        requester=requester,
+        email=email,
+        subject=subject,
+        description=description,
+    )
+    if digest:
+        existing = Ticket.objects.filter(submission_digest=digest).first()
         if existing:
             return TicketOutcome(existing, created=False)
     journey = capture_journey(visitor_id=visitor_id, visit_id=visit_id)
@@ -71,6 +94,7 @@ def open_ticket(
                     language=language,
                     visitor_id=visitor_id,
                     visit_id=visit_id,
+                    submission_digest=digest,
                     journey=journey,
                     created_at=at or timezone.now(),
                 )
@@ -96,8 +120,8 @@ def open_ticket(
                     transaction.on_commit(partial(send_ticket_emails, ticket))
                 return TicketOutcome(ticket, created=True)
         except IntegrityError:
-            # Either the same visit's other submit got there first, or the reference collided.
-            existing = Ticket.objects.filter(visit_id=visit_id).first() if visit_id else None
+            # Either the same submission's other request got there first, or the reference collided.
+            existing = Ticket.objects.filter(submission_digest=digest).first() if digest else None
             if existing:
                 return TicketOutcome(existing, created=False)
             attempts_left -= 1

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_cookie
 
 from kb.models import ArticlePage
 from kb.ratelimit import rate_limited
@@ -31,6 +32,7 @@ from support.votes import cast_vote, current_vote
 VOTE_ANCHOR = "#article-vote"
 MAX_ID = 2**63 - 1
 THANKS_SALT = "support.contact.thanks"
+THANKS_MAX_AGE = 7 * 24 * 60 * 60
 
 
 def _visible_article(request, page_id) -> ArticlePage:
@@ -115,6 +117,9 @@ def contact(request):
             return _find_articles(request)
         return _submit_contact(request)
     visit_id = current_visit_id(request) or new_visit_id()
+    # The browser has its visitor cookie before it submits: a double submit is recognised by it,
+    # and the thank-you page shows the reference only to it.
+    get_or_create_visitor_id(request)
     _record_contact_started(request, visit_id)
     initial = {"email": request.user.email} if request.user.is_authenticated else {}
     response = render(
@@ -159,29 +164,48 @@ def _submit_contact(request):
         visit_id = clean_visit_id(request.POST.get("visit")) or current_visit_id(request) or new_visit_id()
         return render(request, "support/contact.html", _contact_context(request, form, visit_id), status=400)
     data = form.cleaned_data
+    visitor_id = get_or_create_visitor_id(request)
     outcome = open_ticket(
         subject=data["subject"],
         description=data["description"],
         email=data["email"],
         language=get_language(),
         requester=request.user if request.user.is_authenticated else None,
-        visitor_id=get_or_create_visitor_id(request),
+        visitor_id=visitor_id,
         visit_id=data["visit"],
     )
-    token = signing.dumps(outcome.ticket.reference, salt=THANKS_SALT)
+    token = signing.dumps(outcome.ticket.pk, salt=_thanks_salt(visitor_id))
     response = HttpResponseRedirect(reverse("support:contact_thanks", args=[token]))
     forget_visit(response)
     return response
 
 
+def _thanks_salt(visitor_id: str) -> str:
+    # The visitor cookie is part of the salt: a thank-you link opened in any other browser (a
+    # shared link, a proxy log) does not verify, so it never shows the reference or the address.
+    return f"{THANKS_SALT}:{visitor_id}"
+
+
 @require_GET
+@never_cache
+@vary_on_cookie
 def contact_thanks(request, token):
-    """After a submit (Post/Redirect/Get): the reference, from a signed token only this flow makes."""
-    try:
-        reference = signing.loads(token, salt=THANKS_SALT, max_age=7 * 24 * 60 * 60)
-    except signing.BadSignature:
-        reference = ""
-    ticket = Ticket.objects.filter(reference=reference).only("reference", "requester_email").first()
+    """After a submit (Post/Redirect/Get): the reference and address, for the browser that sent it.
+
+    The token is signed for the submitter's visitor cookie and names the ticket by id (the
+    reference is not in the URL). Anyone else gets the same page without them.
+    """
+    visitor_id = get_visitor_id(request)
+    ticket = None
+    if visitor_id:
+        try:
+            ticket_id = signing.loads(token, salt=_thanks_salt(visitor_id), max_age=THANKS_MAX_AGE)
+        except signing.BadSignature:
+            ticket_id = None
+        if isinstance(ticket_id, int):
+            ticket = (
+                Ticket.objects.filter(pk=ticket_id, visitor_id=visitor_id).only("reference", "requester_email").first()
+            )
     return render(request, "support/contact_thanks.html", {"ticket": ticket})
 
 

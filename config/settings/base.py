@@ -192,6 +192,8 @@ else:
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 #: (requests, seconds) per client for cheap-to-abuse endpoints (kb.ratelimit).
 RATE_LIMITS = {"search": (60, 60), "suggest": (120, 60), "vote": (30, 60), "contact": (10, 600)}
+#: Wrong guesses at a password-protected page, per client and restriction (kb.page_passwords).
+RATE_LIMITS["page_password"] = (5, 5 * 60)
 #: Client addresses never rate-limited: a load balancer's health checks, a benchmark client.
 RATE_LIMIT_EXEMPT_ADDRESSES = env_list("RATE_LIMIT_EXEMPT_ADDRESSES")
 # Filters combine with AND (haystack's default); the search service itself builds the any-term

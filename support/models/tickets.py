@@ -46,8 +46,12 @@ class Ticket(models.Model):
     #: The language the customer wrote in: their emails are sent in it.
     language = models.CharField(_("language"), max_length=12)
     visitor_id = models.CharField(_("visitor"), max_length=32, blank=True, db_index=True)
-    #: The contact-form visit that opened it; unique when set, so a double submit makes one ticket.
-    visit_id = models.CharField(_("visit"), max_length=32, blank=True)
+    #: The contact-form visit that opened it. A visit id travels in links (``?from_contact=``), so
+    #: it says nothing about who submitted: several tickets may name the same visit.
+    visit_id = models.CharField(_("visit"), max_length=32, blank=True, db_index=True)
+    #: A digest of the visit, the submitter and what they wrote (support.tickets.submission_digest);
+    #: unique when set, so a double submit makes one ticket while anyone else gets their own.
+    submission_digest = models.CharField(_("submission digest"), max_length=64, blank=True, editable=False)
     #: The customer's journey in that visit (searches, articles read, votes, suggestions shown and
     #: opened), captured when the ticket was opened; see support.journey.
     journey = models.JSONField(_("journey"), default=dict, blank=True)
@@ -68,7 +72,11 @@ class Ticket(models.Model):
         verbose_name_plural = _("tickets")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["visit_id"], condition=~Q(visit_id=""), name="support_one_ticket_per_visit")
+            models.UniqueConstraint(
+                fields=["submission_digest"],
+                condition=~Q(submission_digest=""),
+                name="support_one_ticket_per_submission",
+            )
         ]
 
     def __str__(self):

@@ -1,0 +1,35 @@
+"""The password form of a password-protected page, with a limit on wrong guesses.
+
+Wagtail serves a password-protected page as a form that posts to its view
+``wagtail.views.authenticate_with_password``, which checks the password as often as anyone
+asks. kb.urls mounts this view on the same path ahead of Wagtail's URLs (so the form's action,
+reversed by Wagtail, lands here) and lets each client make settings.RATE_LIMITS["page_password"]
+wrong guesses per restriction and window; after that every guess, right or wrong, is answered
+429 until the window ends. Only failures count: a right password takes its attempt back.
+
+Unlike the other rate limits, settings.RATE_LIMIT_EXEMPT_ADDRESSES does not apply: a health check
+or a benchmark never needs to guess a password.
+"""
+
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from wagtail import views as wagtail_views
+
+from kb.ratelimit import take_attempt, too_many_requests
+
+ACTION = "page_password"
+
+
+@never_cache
+def authenticate_with_password(request, page_view_restriction_id, page_id):
+    """Wagtail's view, behind the attempt limit; the same URL arguments and the same answers."""
+    if request.method != "POST":
+        return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
+    attempt = take_attempt(ACTION, request, scope=f"restriction-{page_view_restriction_id}")
+    if not attempt.allowed:
+        message = _("Too many wrong passwords for this page. Please wait a few minutes and try again.")
+        return too_many_requests(attempt, message)
+    response = wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
+    if response.status_code in (301, 302, 303, 307, 308):  # Wagtail redirects only for the right password
+        attempt.refund()
+    return response
