@@ -8,7 +8,8 @@
 * Links always carry ``rel="ugc noopener"``, and also ``nofollow`` for members who are not yet
   trusted (see forum.services.reputation.is_trusted).
 * ``@[Display Name]`` or ``@Name`` mentions an existing active member by display name and links
-  to their forum page; a name that matches nobody (or more than one member) stays plain text.
+  to their forum page; a name that matches nobody stays plain text. Display names are unique up to
+  case and look-alike letters (accounts.models), so a mention reaches exactly one member.
 * Quoting another post is plain Markdown: the topic page's Quote button inserts
   ``> **Name** [wrote](/forum/p/<id>/):`` followed by the quoted lines, so a quote is a
   blockquote with a link to the post it came from, and needs no syntax of its own.
@@ -16,6 +17,14 @@
 
 Hostile input is refused with a clear message (:func:`clean_body`): more than
 ``MAX_BODY_CHARACTERS``, NUL bytes, or quotes and lists nested deeper than ``MAX_NESTING``.
+Rendering costs time in proportion to the text, whatever its shape (:class:`_BoundedParsing`):
+Python-Markdown reads ahead from every ``[`` to its ``]`` and from every ``](`` to its ``)``, and
+re-reads a block after each heading split off it, so 19,990 unclosed ``[`` (a post under the
+length limit) used to cost a minute of CPU. A ``[`` whose text nests brackets deeper than
+``MAX_LINK_BRACKET_DEPTH``, or a link destination that does not close within
+``MAX_LINK_DESTINATION_CHARACTERS`` or after the post has spent ``LINK_DESTINATION_BUDGET``, is
+shown as the text it is, not as a link; blocks read after ``BLOCK_READING_BUDGET`` is spent are
+plain paragraphs.
 Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069) are
 removed from titles and bodies so text cannot reorder the page around it; the marks RLM and
 LRM, which Persian and Hebrew writers use, are kept.
@@ -30,6 +39,8 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from markdown import blockprocessors, inlinepatterns
+from markdown.extensions.tables import TableProcessor
 
 MAX_BODY_CHARACTERS = 20_000
 MAX_TITLE_CHARACTERS = 200
@@ -37,6 +48,19 @@ MAX_TITLE_CHARACTERS = 200
 MAX_NESTING = 8
 #: At most this many distinct members are mentioned (and linked) in one post.
 MAX_MENTIONS = 20
+#: Link text may nest square brackets this deep ("[see [note [1]]](url)" is three); a "[" whose
+#: text nests deeper is plain text. Finding a link's "]" then reads each character at most this
+#: many times, however many "[" the post has.
+MAX_LINK_BRACKET_DEPTH = 8
+#: A link's "(destination "title")" is looked for within this many characters after its "]".
+MAX_LINK_DESTINATION_CHARACTERS = 2_048
+#: Characters one post may have read in all while looking for link destinations (ten times the
+#: longest post: a link costs its destination, a "](" that leads nowhere what was read in vain);
+#: past the budget, "](" is text.
+LINK_DESTINATION_BUDGET = 10 * MAX_BODY_CHARACTERS
+#: Characters of blocks the block parser may look at in one post, counting again what it re-reads
+#: after splitting a heading or rule off a block; past the budget, the rest is plain paragraphs.
+BLOCK_READING_BUDGET = 100 * MAX_BODY_CHARACTERS
 
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: Control characters other than tab, newline and carriage return (NUL is refused before this).
@@ -149,6 +173,143 @@ class _MentionExtension(markdown.Extension):
         md.inlinePatterns.register(_MentionProcessor(MENTION.pattern, self.members), "forum_mention", 175)
 
 
+def _bracketed_text(depth: int) -> re.Pattern:
+    """What follows a "[" up to its own "]", brackets nesting at most ``depth`` deep (the "[" is one).
+
+    Possessive quantifiers never backtrack, so a match or a failure reads each character once
+    (Python-Markdown's own loop, by contrast, reads on to the end of the paragraph for a "[" that
+    never closes, and does that again for every such "[").
+    """
+    inner = r"[^\[\]]*+"
+    for _level in range(depth - 1):
+        inner = rf"(?:[^\[\]]++|\[{inner}\])*+"
+    return re.compile(inner + r"\]")
+
+
+BRACKETED_TEXT = _bracketed_text(MAX_LINK_BRACKET_DEPTH)
+
+
+class _LinkBudget:
+    """What one rendering may still spend on reading link destinations."""
+
+    def __init__(self, characters: int):
+        self.remaining = characters
+
+
+class _BoundedLinkReading:
+    """Python-Markdown's link, image and reference processors, reading linear amounts of text.
+
+    ``getText`` finds the closing "]" with :data:`BRACKETED_TEXT` (same answer as
+    Python-Markdown's loop whenever the brackets nest at most MAX_LINK_BRACKET_DEPTH deep), and
+    ``getLink`` reads at most MAX_LINK_DESTINATION_CHARACTERS, charged to the rendering's budget.
+    """
+
+    def __init__(self, pattern: str, md: markdown.Markdown, budget: _LinkBudget):
+        super().__init__(pattern, md)
+        self.budget = budget
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 - Markdown's API
+        match = BRACKETED_TEXT.match(data, index)
+        if match is None:
+            return "", index, False
+        return data[index : match.end() - 1], match.end(), True
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:  # noqa: N802 - Markdown's API
+        allowed = min(MAX_LINK_DESTINATION_CHARACTERS, self.budget.remaining)
+        if allowed <= 0:
+            return "", None, index, False
+        window = data if len(data) - index <= allowed else data[: index + allowed]
+        href, title, end, handled = super().getLink(window, index)
+        # Charged what Python-Markdown's loop read: up to the ")" that ends the link, or the whole
+        # window when it found no end or, having taken a quote for a title's, went on to the end
+        # and settled for an earlier ")" (such a destination keeps that quote).
+        read_to_the_end = not handled or (title is None and ('"' in href or "'" in href))
+        self.budget.remaining -= (len(window) if read_to_the_end else end) - index
+        return href, title, end, handled
+
+
+class _BoundedReference(_BoundedLinkReading, inlinepatterns.ReferenceInlineProcessor):
+    pass
+
+
+class _BoundedLink(_BoundedLinkReading, inlinepatterns.LinkInlineProcessor):
+    pass
+
+
+class _BoundedImage(_BoundedLinkReading, inlinepatterns.ImageInlineProcessor):
+    pass
+
+
+class _BoundedImageReference(_BoundedLinkReading, inlinepatterns.ImageReferenceInlineProcessor):
+    pass
+
+
+class _BoundedShortReference(_BoundedLinkReading, inlinepatterns.ShortReferenceInlineProcessor):
+    pass
+
+
+class _BoundedShortImageReference(_BoundedLinkReading, inlinepatterns.ShortImageReferenceInlineProcessor):
+    pass
+
+
+class _BlockBudget(blockprocessors.BlockProcessor):
+    """The first block processor: charges every block the parser looks at to the post's budget,
+    and once it is spent turns each remaining block into a plain paragraph.
+
+    Python-Markdown tries its block processors again on what is left of a block after each
+    heading or rule it splits off, and several of them read the whole rest, so 10,000 lines of
+    "-" (setext headings) cost seconds. Normal posts are read a few times over at most.
+    """
+
+    def __init__(self, parser, characters: int):
+        super().__init__(parser)
+        self.remaining = characters
+
+    def test(self, parent, block: str) -> bool:
+        self.remaining -= len(block)
+        return self.remaining < 0
+
+    def run(self, parent, blocks: list[str]):
+        return self.parser.blockprocessors["paragraph"].run(parent, blocks)
+
+
+class _QuickTable(TableProcessor):
+    """The tables extension's processor, asked first about a block's first two lines only.
+
+    Its test strips every line of the block, and runs again on what is left of a block after each
+    heading split off it; the first two lines decide, except that a one-column table needs a pipe
+    on every line, which only a block that passes on two lines is then checked for.
+    """
+
+    def test(self, parent, block: str) -> bool:
+        first_two_lines = "\n".join(block.split("\n", 2)[:2])
+        return super().test(parent, first_two_lines) and super().test(parent, block)
+
+
+class _BoundedParsing(markdown.Extension):
+    """Bounds the reading Python-Markdown does: the block budget, and each processor that reads
+    "[text]" and "(destination)" replaced by one that reads linear amounts."""
+
+    #: Name, pattern and priority as markdown.inlinepatterns.build_inlinepatterns registers them.
+    LINK_PROCESSORS = (
+        ("reference", _BoundedReference, inlinepatterns.REFERENCE_RE, 170),
+        ("link", _BoundedLink, inlinepatterns.LINK_RE, 160),
+        ("image_link", _BoundedImage, inlinepatterns.IMAGE_LINK_RE, 150),
+        ("image_reference", _BoundedImageReference, inlinepatterns.IMAGE_REFERENCE_RE, 140),
+        ("short_reference", _BoundedShortReference, inlinepatterns.REFERENCE_RE, 130),
+        ("short_image_ref", _BoundedShortImageReference, inlinepatterns.IMAGE_REFERENCE_RE, 125),
+    )
+
+    def extendMarkdown(self, md):  # noqa: N802 - Markdown's API
+        # Above every block processor (Python-Markdown's highest is "empty", 100), so it sees each block first.
+        md.parser.blockprocessors.register(_BlockBudget(md.parser, BLOCK_READING_BUDGET), "forum_budget", 200)
+        table = md.parser.blockprocessors["table"]
+        md.parser.blockprocessors.register(_QuickTable(md.parser, table.config), "table", 75)
+        budget = _LinkBudget(LINK_DESTINATION_BUDGET)
+        for name, processor, pattern, priority in self.LINK_PROCESSORS:
+            md.inlinePatterns.register(processor(pattern, md, budget), name, priority)
+
+
 def mentioned_names(text: str) -> list[str]:
     names = []
     for match in MENTION.finditer(text or ""):
@@ -190,7 +351,7 @@ def render(text: str, *, nofollow: bool = True, members: dict | None = None) -> 
     (forum.services.mentions builds it with one query).
     """
     md = markdown.Markdown(
-        extensions=["fenced_code", "tables", "sane_lists", _MentionExtension(members or {})],
+        extensions=["fenced_code", "tables", "sane_lists", _BoundedParsing(), _MentionExtension(members or {})],
         output_format="html",
     )
     # Raw HTML is text, not markup: nothing a writer types becomes a tag except through Markdown.

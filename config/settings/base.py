@@ -219,6 +219,11 @@ FORUM_AUTO_HIDE_FLAGS = 3
 #: A member may flag this many posts an hour.
 FORUM_FLAGS_PER_HOUR = 10
 RATE_LIMITS["forum_preview"] = (60, 60)
+#: Per client, on top of the per-member limits above: saved edits; new topics and replies (which
+#: trusted members may otherwise post freely); votes and accepting or clearing an answer.
+RATE_LIMITS["forum_edit"] = (30, 10 * 60)
+RATE_LIMITS["forum_post"] = (30, 10 * 60)
+RATE_LIMITS["forum_vote"] = (60, 60)
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

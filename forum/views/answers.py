@@ -7,12 +7,13 @@ from django.views.decorators.http import require_POST
 
 from forum import services
 from forum.permissions import visible_topics
-from forum.views.responses import member_required, refusals_as_responses, wants_json
+from forum.views.responses import member_required, refusals_as_responses, wants_json, writes_rate_limited
 from forum.views.writing import _visible_post
 
 
 @require_POST
 @member_required
+@writes_rate_limited("forum_vote")
 @refusals_as_responses
 def vote_view(request, pk):
     post = _visible_post(request, pk)
@@ -27,6 +28,7 @@ def vote_view(request, pk):
 
 @require_POST
 @member_required
+@writes_rate_limited("forum_vote")
 @refusals_as_responses
 def accept_view(request, pk):
     post = _visible_post(request, pk)
@@ -36,6 +38,7 @@ def accept_view(request, pk):
 
 @require_POST
 @member_required
+@writes_rate_limited("forum_vote")
 @refusals_as_responses
 def clear_answer_view(request, pk):
     topic = get_object_or_404(visible_topics(request.user), pk=pk)

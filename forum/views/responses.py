@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from forum.services import ActionRefused
+from kb.ratelimit import rate_limited
 
 
 def wants_json(request) -> bool:
@@ -45,3 +46,21 @@ def member_required(view):
         return redirect_to_login(request.get_full_path())
 
     return wrapper
+
+
+def writes_rate_limited(action: str):
+    """settings.RATE_LIMITS[action] for the view's POSTs only (showing its form costs nothing),
+    answered as JSON to fetch() callers that ask for it."""
+
+    def decorator(view):
+        as_text, as_json = rate_limited(action)(view), rate_limited(action, json=True)(view)
+
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            return (as_json if wants_json(request) else as_text)(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -18,11 +18,12 @@ from forum.services import ActionRefused
 from forum.services.mentions import mention_targets
 from forum.services.posting import can_delete_post, can_edit_post
 from forum.services.reputation import is_trusted
-from forum.views.responses import member_required, refusals_as_responses, refused_response
+from forum.views.responses import member_required, refusals_as_responses, refused_response, writes_rate_limited
 from kb.ratelimit import rate_limited
 
 
 @member_required
+@writes_rate_limited("forum_post")
 def new_topic(request):
     categories = visible_categories(request.user)
     if request.method == "POST":
@@ -54,6 +55,7 @@ def new_topic(request):
 
 @require_POST
 @member_required
+@writes_rate_limited("forum_post")
 def reply_view(request, pk):
     topic = get_object_or_404(visible_topics(request.user).select_related("category"), pk=pk)
     form = ReplyForm(request.POST)
@@ -75,6 +77,7 @@ def _visible_post(request, pk) -> Post:
 
 
 @member_required
+@writes_rate_limited("forum_edit")
 def edit_view(request, pk):
     post = _visible_post(request, pk)
     if not can_edit_post(request.user, post):
