@@ -109,6 +109,7 @@ def test_a_stale_index_entry_is_dropped_by_the_database_recheck(help_centers, dj
 
 
 def test_a_rolled_back_publish_never_reaches_the_index(help_centers, django_capture_on_commit_callbacks):
+    publish_article(django_capture_on_commit_callbacks, "Pair a keyboard")  # an index in use, not an empty one
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         make_article("Ocelot printer driver")
     # The transaction never committed: its after-commit index writes were never run.
