@@ -42,7 +42,7 @@ def build_topic(posts: int):
     now = timezone.now()
     topic = Topic.objects.create(
         category=category, title="A very long espresso thread", slug="a-very-long-espresso-thread", author=author,
-        post_count=posts, created_at=now, last_posted_at=now,
+        post_count=posts, reply_count=posts - 1, last_approved_position=posts, created_at=now, last_posted_at=now,
     )  # fmt: skip
     batch = []
     for position in range(1, posts + 1):

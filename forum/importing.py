@@ -26,7 +26,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.text import slugify
 
 from forum.markdown import MAX_TITLE_CHARACTERS, clean_title, sanitize_html
@@ -61,7 +61,12 @@ def placeholder_author(site: str):
     email = f"import+{slugify(site)}@invalid.example"
     user, created = user_model.objects.get_or_create(
         email=email,
-        defaults={"username": email, "display_name": f"{site} (imported)"[:60], "is_active": False},
+        defaults={
+            "username": email,
+            # Display names are unique: a member may already be called "<site> (imported)".
+            "display_name": user_model.objects.free_display_name(f"{site} (imported)"),
+            "is_active": False,
+        },
     )
     if created:
         user.set_unusable_password()
@@ -198,6 +203,7 @@ class StackExchangeImporter:
                 author=self.author,
                 is_question=True,
                 post_count=1,
+                last_approved_position=1,
                 last_posted_at=created,
                 **values,
             )
@@ -257,7 +263,9 @@ class StackExchangeImporter:
             Post.objects.create(
                 topic=topic, author=self.author, position=position, source=self.source, source_id=row["Id"], **values
             )
-            Topic.objects.filter(pk=topic.pk).update(post_count=position)
+            Topic.objects.filter(pk=topic.pk).update(
+                post_count=position, last_approved_position=position, reply_count=F("reply_count") + 1
+            )
             if created > topic.last_posted_at:
                 Topic.objects.filter(pk=topic.pk).update(last_posted_at=created)
             self.result.created_posts += 1

@@ -51,7 +51,10 @@ def announce_post_created(sender, post, **kwargs):
 
 
 def announce_post_edited(sender, post, **kwargs):
-    send_event(topic_group(post.topic_id), _post_event("post.edited", post))
+    # A held post is announced when approved, as post.created: until then its position is news
+    # to nobody but its author and the moderators (it is not on anyone else's pages).
+    if post.is_approved:
+        send_event(topic_group(post.topic_id), _post_event("post.edited", post))
 
 
 def announce_post_voted(sender, post, **kwargs):

@@ -12,7 +12,7 @@ everywhere at once.
   hidden topics too; nobody sees a deleted topic.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from forum.models import Category, Post, Topic
 
@@ -77,3 +77,31 @@ def can_see_post(user, post) -> bool:
     if not post.is_approved:
         return user is not None and user.is_authenticated and post.author_id == user.pk
     return True
+
+
+def visible_posts(user) -> QuerySet:
+    """The posts whose text ``user`` may read, their topics aside: can_see_post as a queryset."""
+    posts = Post.objects.filter(deleted_at__isnull=True)
+    if is_moderator(user):
+        return posts
+    posts = posts.filter(is_hidden=False)
+    if user is not None and user.is_authenticated:
+        return posts.filter(Q(is_approved=True) | Q(author=user))
+    return posts.filter(is_approved=True)
+
+
+def last_visible_position(user, topic) -> int:
+    """The last position at which ``user`` sees a post of ``topic`` (its topic being visible):
+    where the reader's last page ends.
+
+    Everyone sees approved posts, deleted and hidden ones as placeholders, up to
+    ``topic.last_approved_position``; held posts after it count only for moderators and their
+    author. No query unless held (or rejected) posts come after the last approved one.
+    """
+    last = topic.last_approved_position
+    if topic.post_count <= last or user is None or not user.is_authenticated:
+        return last
+    held = Post.objects.filter(topic=topic, position__gt=last, is_approved=False, deleted_at__isnull=True)
+    if not is_moderator(user):
+        held = held.filter(author=user, is_hidden=False)
+    return held.aggregate(last=Max("position"))["last"] or last

@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 POSTS_PER_PAGE = 20
 
 
+def page_count_for(last_position: int) -> int:
+    """Pages of a topic whose last post a reader sees is at ``last_position`` (at least one)."""
+    return max(1, -(-last_position // POSTS_PER_PAGE))
+
+
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=60)
     slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
@@ -25,8 +30,8 @@ class Tag(models.Model):
 class Topic(models.Model):
     """A discussion: its opening post is the Post at position 1, replies follow.
 
-    Counters (``post_count``, ``view_count``, ``last_posted_at``) are updated by forum.services
-    with F() expressions, never read-modify-written.
+    Counters (``post_count``, ``reply_count``, ``last_approved_position``, ``view_count``,
+    ``last_posted_at``) are updated by forum.services with F() expressions, never read-modify-written.
     """
 
     category = models.ForeignKey("forum.Category", on_delete=models.PROTECT, related_name="topics")
@@ -49,6 +54,12 @@ class Topic(models.Model):
     #: The highest post position: every post ever made, deleted ones included (they stay as
     #: placeholders so positions, and with them page boundaries, never shift).
     post_count = models.PositiveIntegerField(_("posts"), default=0)
+    #: Replies everyone who can open the topic reads: approved, neither hidden nor deleted. A reply
+    #: held for approval counts once a moderator approves it.
+    reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    #: The highest position of an approved post (deleted and hidden ones stay as placeholders):
+    #: where the topic ends for a reader who sees no held post, so its last page is never empty.
+    last_approved_position = models.PositiveIntegerField(default=0)
     view_count = models.PositiveIntegerField(_("views"), default=0)
     #: Set when the opening post is deleted: the topic is gone for everyone.
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
@@ -74,14 +85,6 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("forum:topic", kwargs={"pk": self.pk, "slug": self.slug or "-"})
-
-    @property
-    def reply_count(self) -> int:
-        return max(0, self.post_count - 1)
-
-    @property
-    def page_count(self) -> int:
-        return max(1, -(-self.post_count // POSTS_PER_PAGE))
 
     @property
     def is_solved(self) -> bool:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Min, Prefetch, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,13 @@ from forum.permissions import can_see_post, can_view_topic, is_moderator
 from forum.search import reindex_topic_after_commit
 from forum.services.dispatch import send_after_commit
 from forum.services.errors import ActionRefused, NotAllowed
-from forum.services.posting import count_reply, require_member
+from forum.services.posting import (
+    change_reply_count,
+    count_reply,
+    counts_as_reply,
+    recount_topics,
+    require_member,
+)
 from forum.services.reputation import change_stats
 from forum.signals import post_created, post_edited, topic_changed
 
@@ -69,8 +76,11 @@ def _set_topic_hidden(topic, hidden: bool) -> None:
 
 
 def _set_post_hidden(post, hidden: bool) -> None:
-    Post.objects.filter(pk=post.pk).update(is_hidden=hidden)
+    counted = counts_as_reply(post)
+    changed = Post.objects.filter(pk=post.pk, is_hidden=not hidden).update(is_hidden=hidden)
     post.is_hidden = hidden
+    if changed and counted != counts_as_reply(post):
+        change_reply_count(post, -1 if counted else 1)
     reindex_topic_after_commit(post.topic_id)
     send_after_commit(post_edited, post=post)
 
@@ -220,8 +230,16 @@ def approve_post(moderator, post) -> Post:
         raise ActionRefused(_("This post is not waiting for approval."))
     topic = post.topic
     with transaction.atomic():
-        Post.objects.filter(pk=post.pk).update(is_approved=True)
+        # Conditional, so a second approval sent at the same moment counts nothing twice.
+        if not Post.objects.filter(pk=post.pk, is_approved=False, deleted_at__isnull=True).update(is_approved=True):
+            raise ActionRefused(_("This post is not waiting for approval."))
         post.is_approved = True
+        # Its page now exists for everyone, and a reply (unless a moderator hid it meanwhile) counts.
+        Topic.objects.filter(pk=topic.pk).update(
+            last_approved_position=Greatest(F("last_approved_position"), post.position)
+        )
+        if counts_as_reply(post):
+            change_reply_count(post, 1)
         if post.position == 1:
             change_stats(post.author_id, post_count=1)
         else:
@@ -396,6 +414,9 @@ def merge_topics(moderator, source, target, reason="") -> Topic:
             setattr(target, field, value)
         Topic.objects.filter(pk=source.pk).update(is_hidden=True, post_count=0, accepted_answer=None)
         source.is_hidden, source.post_count, source.accepted_answer_id = True, 0, None
+        recount_topics(source.pk, target.pk)
+        source.refresh_from_db(fields=["reply_count", "last_approved_position"])
+        target.refresh_from_db(fields=["reply_count", "last_approved_position"])
         TopicRedirect.objects.update_or_create(topic=source, defaults={"target": target})
         TopicRedirect.objects.filter(target=source).update(target=target)
         record(

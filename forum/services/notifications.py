@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from forum.live import member_group, send_event
 from forum.models import Notification, NotificationPreference, Post, Topic, TopicWatch
-from forum.permissions import can_see_post, can_view_topic
+from forum.permissions import can_see_post, can_view_topic, visible_posts, visible_topics
 from forum.services.errors import NotAllowed
 from forum.services.mentions import mention_targets
 from forum.services.posting import require_member
@@ -69,9 +69,20 @@ def is_watching(user, topic) -> bool:
 # --- Reading ----------------------------------------------------------------------------------
 
 
+def visible_notifications(user) -> QuerySet:
+    """The member's notifications they may open now: the topic still visible to them and the
+    post, if any, still shown to them (not since hidden, deleted, held or moved out of reach).
+
+    The bell, its live updates, the list and opening one all read this, so they agree.
+    """
+    return Notification.objects.filter(recipient=user, topic__in=visible_topics(user)).filter(
+        Q(post__isnull=True) | Q(post__in=visible_posts(user))
+    )
+
+
 def unread_count(user) -> int:
-    """The bell's number (one query, on the partial index of unread rows)."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The bell's number (one query, from the partial index of unread rows)."""
+    return visible_notifications(user).filter(read_at__isnull=True).count()
 
 
 def mark_read(user, ids=None) -> int:
@@ -154,12 +165,8 @@ def send_notifications(recipients: dict, *, topic: Topic, post: Post | None, act
 
 
 def push_notifications(rows: list[Notification]) -> None:
-    """Tell each recipient's open pages: the notification's id and kind, and their unread count."""
-    counts = dict(
-        Notification.objects.filter(recipient_id__in=[row.recipient_id for row in rows], read_at__isnull=True)
-        .values_list("recipient_id")
-        .annotate(unread=Count("pk"))
-    )
+    """Tell each recipient's open pages: the notification's id and kind, and their unread count
+    (the bell's number: one count per recipient, since what each may see differs)."""
     for row in rows:
         send_event(
             member_group(row.recipient_id),
@@ -167,7 +174,7 @@ def push_notifications(rows: list[Notification]) -> None:
                 "type": "notification.created",
                 "notification": row.pk,
                 "kind": row.kind,
-                "unread": counts.get(row.recipient_id, 0),
+                "unread": unread_count(row.recipient),
             },
         )
 

@@ -9,7 +9,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -117,6 +118,7 @@ def create_topic(user, *, category, title, body, is_question=True, language="en"
             language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
             is_question=is_question,
             post_count=1,
+            last_approved_position=0 if held else 1,
             created_at=now,
             last_posted_at=now,
         )
@@ -148,11 +150,16 @@ def reply(user, topic, body) -> Post:
     with transaction.atomic():
         # The update takes the topic row's write lock before the read, so concurrent replies
         # queue here and each gets the next position. A held post takes its position but does
-        # not make the topic look active.
-        Topic.objects.filter(pk=topic.pk).update(
-            post_count=F("post_count") + 1, **({} if held else {"last_posted_at": now})
+        # not make the topic look active, nor add to its replies and pages for other readers.
+        visible = {
+            "last_posted_at": now,
+            "reply_count": F("reply_count") + 1,
+            "last_approved_position": F("post_count") + 1,
+        }
+        Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, **({} if held else visible))
+        position, topic.reply_count, topic.last_approved_position = (
+            Topic.objects.filter(pk=topic.pk).values_list("post_count", "reply_count", "last_approved_position").get()
         )
-        position = Topic.objects.filter(pk=topic.pk).values_list("post_count", flat=True).get()
         post = Post.objects.create(
             topic=topic,
             author=user,
@@ -178,6 +185,30 @@ def count_reply(author_id, topic) -> None:
     change_stats(author_id, post_count=1, **({"answer_count": 1} if is_answer else {}))
     if is_answer:
         award_badges(author_id, BadgeAward.Badge.FIRST_ANSWER)
+
+
+def counts_as_reply(post) -> bool:
+    """Whether ``post`` is in its topic's ``reply_count``: a reply everyone who opens the topic reads."""
+    return post.position > 1 and post.is_approved and not post.is_hidden and post.deleted_at is None
+
+
+def change_reply_count(post, delta: int) -> None:
+    """``post`` enters (+1) or leaves (-1) its topic's reply count; callers check counts_as_reply
+    before and after the change, so the counter follows the posts' states."""
+    Topic.objects.filter(pk=post.topic_id).update(reply_count=F("reply_count") + delta)
+
+
+def recount_topics(*topic_ids) -> None:
+    """Recompute ``reply_count`` and ``last_approved_position`` from the posts (after a merge moved
+    many posts at once)."""
+    approved = Post.objects.filter(topic=OuterRef("pk"), is_approved=True).order_by().values("topic")
+    replies = approved.filter(position__gt=1, is_hidden=False, deleted_at__isnull=True).annotate(n=Count("pk"))
+    Topic.objects.filter(pk__in=topic_ids).update(
+        reply_count=Coalesce(Subquery(replies.values("n")), 0, output_field=IntegerField()),
+        last_approved_position=Coalesce(
+            Subquery(approved.annotate(last=Max("position")).values("last")), 0, output_field=IntegerField()
+        ),
+    )
 
 
 def can_edit_post(user, post) -> bool:
@@ -244,8 +275,10 @@ def delete_post(user, post) -> Post:
     topic = post.topic
     now = timezone.now()
     with transaction.atomic():
+        # Only the first of two deletions at once takes the post out of the reply count.
+        if Post.objects.filter(pk=post.pk, deleted_at__isnull=True).update(deleted_at=now) and counts_as_reply(post):
+            change_reply_count(post, -1)
         post.deleted_at = now
-        post.save(update_fields=["deleted_at"])
         changed = []
         if topic.accepted_answer_id == post.pk:
             topic.accepted_answer = None

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,8 +10,15 @@ from django.urls import reverse
 
 from forum.forms import ReplyForm
 from forum.models import BadgeAward, Post, PostVote, Topic, TopicReadState
-from forum.models.topics import POSTS_PER_PAGE
-from forum.permissions import can_see_post, can_view_topic, is_moderator, visible_categories, visible_topics
+from forum.models.topics import POSTS_PER_PAGE, page_count_for
+from forum.permissions import (
+    can_see_post,
+    can_view_topic,
+    is_moderator,
+    last_visible_position,
+    visible_categories,
+    visible_topics,
+)
 from forum.services import mark_read, record_view
 from forum.services.answers import can_choose_answer
 from forum.services.drafts import can_draft_article
@@ -28,8 +35,9 @@ def _topic_counts(user):
     topics = visible_topics(user).filter(category=OuterRef("pk")).order_by().values("category")
     return {
         "topic_count": Coalesce(Subquery(topics.annotate(n=Count("pk")).values("n")), 0, output_field=IntegerField()),
+        # Opening posts and the replies everyone sees: held, hidden and deleted ones do not count.
         "post_total": Coalesce(
-            Subquery(topics.annotate(n=Sum("post_count")).values("n")), 0, output_field=IntegerField()
+            Subquery(topics.annotate(n=Sum(F("reply_count") + 1)).values("n")), 0, output_field=IntegerField()
         ),
     }
 
@@ -64,12 +72,12 @@ def category_page(request, slug):
     return render(request, "forum/category.html", {"category": category, "page_obj": page, "topics": page})
 
 
-def _page_number(request, topic) -> int:
+def _page_number(request, page_count) -> int:
     raw = request.GET.get("page", "1")
     if not raw.isdigit() or len(raw) > 9:
         raise Http404
     number = int(raw)
-    if number < 1 or number > topic.page_count:
+    if number < 1 or number > page_count:
         raise Http404
     return number
 
@@ -102,7 +110,11 @@ def topic_page(request, pk, slug):
     if slug != topic.slug:
         url = topic.get_absolute_url()
         return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
-    number = _page_number(request, topic)
+    # Pages end at the last post this reader sees: a held reply adds a page only for its author
+    # and the moderators.
+    last_position = last_visible_position(user, topic)
+    page_count = page_count_for(last_position)
+    number = _page_number(request, page_count)
     first, last = (number - 1) * POSTS_PER_PAGE + 1, number * POSTS_PER_PAGE
     posts = list(
         Post.objects.filter(topic=topic, position__gte=first, position__lte=last)
@@ -134,7 +146,9 @@ def topic_page(request, pk, slug):
         "posts": views,
         "accepted": accepted_view if accepted_view and accepted_view.visible else None,
         "page_number": number,
-        "page_range": _page_links(number, topic.page_count),
+        "page_count": page_count,
+        "last_position": last_position,
+        "page_range": _page_links(number, page_count),
         "first_unread": first_unread,
         "tags": list(topic.tags.all()),
         "is_moderator": is_moderator(user),

@@ -72,13 +72,13 @@ def watch_view(request, pk):
 @never_cache
 @member_required
 def notification_list(request):
-    """The member's notifications, newest first, 20 a page; only topics they may still see.
+    """The member's notifications, newest first, 20 a page; only those they may still open.
 
-    Five queries whatever the page: session, user, count, page rows (topic, post and actor
-    joined), the email preference.
+    The same queries whatever the page: session, user, moderator check, count, page rows (topic,
+    post and actor joined), the email preference, and the bell's count (which agrees with the list).
     """
     rows = (
-        Notification.objects.filter(recipient=request.user, topic__in=visible_topics(request.user))
+        notifications.visible_notifications(request.user)
         .select_related("topic", "post", "actor")
         .order_by("-created_at", "-pk")
     )
@@ -97,11 +97,9 @@ def open_notification(request, pk):
     """Mark one notification read and go to what it is about (if it is still to be seen)."""
     row = get_object_or_404(Notification.objects.select_related("topic", "post"), pk=pk, recipient=request.user)
     notifications.mark_read(request.user, [row.pk])
-    if not visible_topics(request.user).filter(pk=row.topic_id).exists():
+    if not notifications.visible_notifications(request.user).filter(pk=row.pk).exists():
         raise Http404
-    if row.post is not None and can_see_post(request.user, row.post):
-        return redirect(row.post.get_absolute_url())
-    return redirect(row.topic.get_absolute_url())
+    return redirect(row.post.get_absolute_url() if row.post is not None else row.topic.get_absolute_url())
 
 
 @require_POST

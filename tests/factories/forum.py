@@ -52,6 +52,8 @@ def make_topic(title=None, *, category=None, author=None, posts=1, body="Some te
         author=author,
         language=language,
         post_count=posts,
+        reply_count=max(0, posts - 1),
+        last_approved_position=posts,
         created_at=now,
         last_posted_at=now,
         **fields,
