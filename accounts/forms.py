@@ -1,15 +1,26 @@
-"""Account forms: allauth's signup with our extras (plugged in with ACCOUNT_FORMS), and the profile."""
+"""Account forms: allauth's forms with our extras (plugged in with ACCOUNT_FORMS), and the profile.
+
+Every allauth form an email address enters through (sign-up, log-in, password reset, adding or
+changing an address) uses :class:`EmailAddressField`, so a look-alike of an address is that
+address everywhere (accounts.lookalikes).
+"""
 
 import unicodedata
 
+from allauth.account.fields import EmailField as AllauthEmailField
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from allauth.account.forms import ChangeEmailForm as AllauthChangeEmailForm
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.lookalikes import normalize_email, validate_email_scripts
 from accounts.models import User
 
 #: Embedding, override and isolate controls: invisible, yet they reorder the text around them, so a
@@ -61,12 +72,85 @@ class DisplayNameField(forms.CharField):
             raise ValidationError(self.error_messages["control"], code="control")
 
 
-class SignupForm(AllauthSignupForm):
+class EmailAddressField(AllauthEmailField):
+    """An email address, normalised before it is validated (accounts.lookalikes.normalize_email).
+
+    With ``chosen=True`` (the default: signing up, adding an address, the contact form) an address
+    that mixes scripts is refused (validate_email_scripts); with ``chosen=False`` (log-in, password
+    reset) it is only normalised, since it merely looks up an account.
+    """
+
+    def __init__(self, *args, chosen=True, **kwargs):
+        self.chosen = chosen
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        return normalize_email(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        # Before the validators: EmailValidator's "Enter a valid email address" would hide the
+        # clearer reason.
+        if value and self.chosen:
+            validate_email_scripts(value)
+
+
+NAME_TAKEN = _("This name is taken. Please choose another one.")
+
+
+class DisplayNameIsFree:
+    """Form mixin: refuse a display name that another account holds (case- and look-alike-insensitive).
+
+    The check runs before saving; two people saving look-alike names at the same moment both
+    pass it, and the database's unique constraint then refuses the second: the profile form
+    answers that with the same "taken" message (:meth:`ProfileForm.save_or_refuse`).
+    """
+
+    #: The account being edited, which may keep its own name; None on sign-up.
+    name_owner = None
+
+    def clean_display_name(self):
+        name = self.cleaned_data.get("display_name", "")
+        holders = User.objects.holding_display_name(name)
+        if self.name_owner is not None:
+            holders = holders.exclude(pk=self.name_owner.pk)
+        if holders.exists():
+            raise ValidationError(NAME_TAKEN, code="name_taken")
+        return name
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's log-in, by email only (ACCOUNT_LOGIN_METHODS), with the address normalised."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"] = EmailAddressField(chosen=False)
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    email = EmailAddressField(required=True, chosen=False)
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    email = EmailAddressField(required=True)
+
+
+class ChangeEmailForm(AllauthChangeEmailForm):
+    email = EmailAddressField(required=True)
+
+
+class SignupForm(DisplayNameIsFree, AllauthSignupForm):
     """allauth's signup (email, password twice) plus a display name, referral source and consent.
 
     The newsletter checkbox is unchecked unless the person ticks it; verification and password
     reset mail are transactional and sent regardless. The whole signup is one transaction, so a
     failure half-way leaves no user without an email address behind.
+
+    A look-alike of a member's address (a zero-width space, fullwidth letters) normalises to that
+    address, so it is a duplicate and takes allauth's path for one: no account, the same "check
+    your inbox" page as every sign-up (ACCOUNT_PREVENT_ENUMERATION: the page never says whether an
+    address is registered) and, to the owner, allauth's "you already have an account" notice,
+    never a confirmation link. A display name another account holds is refused ("taken").
     """
 
     display_name = DisplayNameField(
@@ -87,6 +171,8 @@ class SignupForm(AllauthSignupForm):
         help_text=_("You can change this any time in your profile. Account emails are sent regardless."),
     )
 
+    email = EmailAddressField()
+
     field_order = ["email", "password1", "password2", "display_name", "referral_source", "marketing_opt_in"]
 
     def save(self, request):
@@ -101,18 +187,18 @@ class SignupForm(AllauthSignupForm):
         if language in dict(settings.LANGUAGES):
             user.preferred_language = language
         user.set_marketing_consent(self.cleaned_data.get("marketing_opt_in", False))
-        user.save(
-            update_fields=[
-                "display_name",
-                "referral_source",
-                "preferred_language",
-                "marketing_opt_in",
-                "marketing_opt_in_at",
-            ]
-        )
+        fields = ["display_name", "referral_source", "preferred_language", "marketing_opt_in", "marketing_opt_in_at"]
+        try:
+            with transaction.atomic():
+                user.save(update_fields=fields)
+        except IntegrityError:
+            # Someone took a look-alike of the name since the form was checked: the account is
+            # still made, under the first free variant ("Name 2"), which the profile can change.
+            user.display_name = User.objects.free_display_name(user.display_name)
+            user.save(update_fields=fields)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(DisplayNameIsFree, forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "preferred_language", "marketing_opt_in"]
@@ -124,6 +210,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.name_owner = self.instance
         # Each language under its own name: a reader looks for their own language's name.
         self.fields["preferred_language"].choices = [
             (code, settings.LANGUAGE_NATIVE_NAMES.get(code, name)) for code, name in settings.LANGUAGES
@@ -139,3 +226,13 @@ class ProfileForm(forms.ModelForm):
         if commit:
             user.save()
         return user
+
+    def save_or_refuse(self) -> bool:
+        """Save; False (with the "taken" error on the name) if the name was taken meanwhile."""
+        try:
+            with transaction.atomic():
+                self.save()
+        except IntegrityError:
+            self.add_error("display_name", ValidationError(NAME_TAKEN, code="name_taken"))
+            return False
+        return True

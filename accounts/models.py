@@ -2,6 +2,14 @@
 
 Marketing consent is an explicit, timestamped opt-in kept apart from transactional mail
 (verification, password reset, ticket replies), which every account receives.
+
+Display names are unique the way Discourse keeps usernames unique: beside the name as typed
+(``display_name``, shown) the account stores a folded key (``display_name_key``, never shown,
+like Discourse's ``username_lower``) with a unique constraint. The key is case- and
+confusable-insensitive (accounts.lookalikes.name_key), so "Mo Moderator", "MO MODERATOR" and
+"Mo Mоderator" with a Cyrillic "о" are one name, held by one account; forms answer "This name is
+taken", and @mentions resolve through the key, so they always reach the account that owns the
+name. Accounts without a display name share the empty key, which the constraint leaves out.
 """
 
 from django.conf import settings
@@ -9,6 +17,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.lookalikes import name_key, numbered_names
 
 
 class EmailUserManager(UserManager):
@@ -19,6 +29,24 @@ class EmailUserManager(UserManager):
 
     def create_superuser(self, username=None, email=None, password=None, **extra_fields):
         return super().create_superuser(username or email, email, password, **extra_fields)
+
+    def holding_display_name(self, name: str):
+        """The account (at most one) whose display name looks like ``name``; none for an empty name."""
+        key = name_key(name)
+        return self.filter(display_name_key=key) if key else self.none()
+
+    def free_display_name(self, name: str) -> str:
+        """``name`` if nobody holds it, else the first free of "name 2", "name 3", ...
+
+        For accounts made by code (the demo, the importer's placeholder authors), which must not
+        fail because a member already chose the name.
+        """
+        max_length = self.model._meta.get_field("display_name").max_length
+        return next(
+            candidate
+            for candidate in numbered_names(name, max_length)
+            if not self.holding_display_name(candidate).exists()
+        )
 
 
 class User(AbstractUser):
@@ -35,6 +63,8 @@ class User(AbstractUser):
     display_name = models.CharField(
         _("display name"), max_length=60, blank=True, help_text=_("Shown next to your posts instead of your email.")
     )
+    #: name_key(display_name), kept by save(): unique, so no two accounts hold look-alike names.
+    display_name_key = models.TextField(blank=True, default="", editable=False)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -53,9 +83,25 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["display_name_key"],
+                condition=~models.Q(display_name_key=""),
+                name="accounts_user_unique_display_name_key",
+            )
+        ]
 
     def __str__(self):
         return self.public_name
+
+    def save(self, *args, **kwargs):
+        # The key is derived data, like a generated column: recomputed on every save and written
+        # whenever the name is. QuerySet.update() and bulk writes bypass this: set both there.
+        self.display_name_key = name_key(self.display_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "display_name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def public_name(self) -> str:

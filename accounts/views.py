@@ -17,8 +17,7 @@ def profile(request):
     person = get_user_model()._default_manager.get(pk=request.user.pk)
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=person)
     if request.method == "POST":
-        if form.is_valid():
-            form.save()
+        if form.is_valid() and form.save_or_refuse():
             messages.success(request, _("Your profile has been saved."))
             return redirect("profile")
         return render(request, "accounts/profile.html", {"form": form}, status=400)

@@ -243,8 +243,15 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-#: Our signup subclasses allauth's (display name, referral source, newsletter consent, language).
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+#: Our signup subclasses allauth's (display name, referral source, newsletter consent, language);
+#: every form an email address enters through normalises it and refuses look-alikes.
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "login": "accounts.forms.LoginForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "add_email": "accounts.forms.AddEmailForm",
+    "change_email": "accounts.forms.ChangeEmailForm",
+}
 #: allauth shows this name in its messages and emails; never the email address.
 ACCOUNT_USER_DISPLAY = "accounts.models.public_name"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{os.environ.get('SITE_NAME', 'Help Center')}] "

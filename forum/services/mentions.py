@@ -1,29 +1,29 @@
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import reverse
 
+from accounts.lookalikes import name_key
 from forum.markdown import mentioned_names
 
 
 def mention_targets(text: str) -> dict:
-    """{casefolded display name: {"name", "url", "user_id"}} for the members ``text`` mentions.
+    """{casefolded name as written: {"name", "url", "user_id"}} for the members ``text`` mentions.
 
-    One query. A name shared by two members is ambiguous and links nobody.
+    One query. A mention resolves through the display-name key (accounts.lookalikes.name_key),
+    which is unique per account: "@Moderator", "@MODERATOR" and "@Mоderator" with a Cyrillic "о"
+    all reach the one account that owns the name, and the link shows the name as its owner wrote it.
     """
-    names = mentioned_names(text)
-    if not names:
+    keys = {name.casefold(): name_key(name) for name in mentioned_names(text)}
+    wanted = set(keys.values()) - {""}
+    if not wanted:
         return {}
-    match = Q(display_name__in=names)
-    for name in names:
-        match |= Q(display_name__iexact=name)
-    wanted = {name.casefold() for name in names}
-    found = {}
-    for user in get_user_model().objects.filter(match, is_active=True).only("pk", "display_name"):
-        key = user.display_name.casefold()
-        if key in wanted:
-            found.setdefault(key, []).append(user)
+    owners = {
+        user.display_name_key: user
+        for user in get_user_model()
+        .objects.filter(display_name_key__in=wanted, is_active=True)
+        .only("pk", "display_name", "display_name_key")
+    }
     return {
-        key: {"name": users[0].display_name, "url": reverse("forum:member", args=[users[0].pk]), "user_id": users[0].pk}
-        for key, users in found.items()
-        if len(users) == 1
+        written: {"name": owner.display_name, "url": reverse("forum:member", args=[owner.pk]), "user_id": owner.pk}
+        for written, key in keys.items()
+        if (owner := owners.get(key)) is not None
     }

@@ -63,7 +63,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     username = factory.SelfAttribute("email")
-    display_name = factory.Faker("name")
+    #: Display names are unique (accounts.models): a sequence, where random names could repeat.
+    display_name = factory.Sequence(lambda n: f"Member {n}")
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation

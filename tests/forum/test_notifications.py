@@ -236,7 +236,8 @@ def test_email_is_off_by_default_and_can_be_turned_on_and_off(client, topic):
 
 
 def make_notifications(recipient, count, topic):
-    actor = make_member(display_name="Hugo Helper")
+    # One Hugo however often this is called (get-or-create by email): display names are unique.
+    actor = make_member(email="hugo@example.com", display_name="Hugo Helper")
     Notification.objects.bulk_create(
         [Notification(recipient=recipient, kind="reply", topic=topic, actor=actor) for _ in range(count)]
     )

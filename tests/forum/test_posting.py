@@ -225,9 +225,3 @@ def test_a_mention_of_a_member_links_their_forum_page():
     post = services.reply(make_member(), make_topic(), "Thanks @[Casey Customer], and @Nobody too")
     assert f'href="/en/forum/u/{mentioned.pk}/"' in post.body_html
     assert "@Nobody" in post.body_html and post.body_html.count("<a") == 1
-
-
-def test_a_name_shared_by_two_members_links_nobody():
-    make_member(display_name="Sam")
-    make_member(display_name="Sam")
-    assert "<a" not in services.reply(make_member(), make_topic(), "Hi @Sam").body_html

@@ -16,6 +16,7 @@ from wagtail.models import Site
 from forum.demo import load_demo_forum
 from kb.importing import ensure_help_center
 from kb.management.commands.import_articles import run_import
+from kb.search.backend import index_creation_allowed
 from support.demo import load_demo_support
 
 #: (email, password, display name, groups, is_superuser). Documented in README.
@@ -36,6 +37,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, no_progress=False, **options):
+        # Building the demo is an operator's rebuild: the first publish may create the index.
+        with index_creation_allowed():
+            self.load(no_progress=no_progress)
+        self.stdout.write(self.style.SUCCESS("Demo site ready."))
+
+    def load(self, *, no_progress):
         for code, _name in settings.LANGUAGES:
             ensure_help_center(code)
         self.configure_site()
@@ -52,7 +59,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Support demo: {load_demo_support()} contact visits added")
         self.stdout.write(load_demo_forum(progress=not no_progress, stderr=self.stderr))
         call_command("update_index", verbosity=0, remove=True)
-        self.stdout.write(self.style.SUCCESS("Demo site ready."))
 
     def configure_site(self):
         """Absolute links (sitemap, feeds, emails) use BASE_URL's host, not Wagtail's "localhost:80"."""
@@ -69,7 +75,8 @@ class Command(BaseCommand):
                 email=email,
                 defaults={
                     "username": email,
-                    "display_name": name,
+                    # Display names are unique: on a site in use, a member may hold the demo name.
+                    "display_name": User.objects.free_display_name(name),
                     "is_staff": is_superuser or bool(groups),
                     "is_superuser": is_superuser,
                 },
