@@ -2,7 +2,7 @@
 
 Run from the project root::
 
-    .venv/bin/python -m bench.privacy                                    # 5,000 articles + 50,000 documents
+    .venv/bin/python -m bench.privacy                                    # 2,000 articles + 60,000 documents
     .venv/bin/python -m bench.privacy --articles 500 --documents 5000    # a quick run
 
 It builds one site as bench.speed does (live articles in the database, indexed by
@@ -113,8 +113,8 @@ def timed(session: requests.Session, url: str, params: dict) -> tuple[float, int
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=5_000)
-    parser.add_argument("--documents", type=int, default=50_000)
+    parser.add_argument("--articles", type=int, default=2_000)
+    parser.add_argument("--documents", type=int, default=60_000)
     parser.add_argument("--private-share", type=float, default=0.10)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="Keep both temporary DATA_DIRs afterwards.")
