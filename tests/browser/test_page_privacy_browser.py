@@ -6,19 +6,9 @@ from playwright.sync_api import expect
 from wagtail.models import PageViewRestriction
 
 from tests.browser.helpers import log_in
-from tests.factories import BROWSER_USER_AGENT, UserFactory, ensure_help_centers, make_article
+from tests.factories import UserFactory, ensure_help_centers, make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def reader(browser, live_server):
-    """A person's browser (headless Chromium's own user agent counts as a bot and cannot vote)."""
-    context = browser.new_context(base_url=live_server.url, locale="en-US", user_agent=BROWSER_USER_AGENT)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_a_group_restricted_related_article_appears_only_after_a_member_logs_in(reader):

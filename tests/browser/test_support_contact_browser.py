@@ -18,16 +18,6 @@ SUGGESTION_DEADLINE_MS = 1_000
 
 
 @pytest.fixture
-def reader(browser, live_server):
-    """A person's browser (headless Chromium's own user agent counts as a bot and records nothing)."""
-    context = browser.new_context(base_url=live_server.url, locale="en-US", user_agent=BROWSER_USER_AGENT)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def wifi_articles():
     ensure_help_centers()
     related = make_article("Forget a wireless network", category="net", category_title="Networking")
