@@ -11,11 +11,15 @@ Unlike the other rate limits, settings.RATE_LIMIT_EXEMPT_ADDRESSES does not appl
 or a benchmark never needs to guess a password.
 """
 
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from wagtail import views as wagtail_views
+from wagtail.forms import PasswordViewRestrictionForm
+from wagtail.models import PageViewRestriction
 
-from kb.ratelimit import take_attempt, too_many_requests
+from kb.ratelimit import take_attempt
 
 ACTION = "page_password"
 
@@ -27,8 +31,22 @@ def authenticate_with_password(request, page_view_restriction_id, page_id):
         return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
     attempt = take_attempt(ACTION, request, scope=f"restriction-{page_view_restriction_id}")
     if not attempt.allowed:
-        message = _("Too many wrong passwords for this page. Please wait a few minutes and try again.")
-        return too_many_requests(attempt, message)
+        # The password form again, in the site's layout, saying why; the guess is not checked.
+        restriction = get_object_or_404(PageViewRestriction, id=page_view_restriction_id)
+        response = TemplateResponse(
+            request,
+            "wagtailcore/password_required.html",
+            {
+                "form": PasswordViewRestrictionForm(
+                    instance=restriction, initial={"return_url": request.POST.get("return_url", "")}
+                ),
+                "action_url": request.path,
+                "refused": _("Too many wrong passwords for this page. Please wait a few minutes and try again."),
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(attempt.retry_after)
+        return response
     response = wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
     if response.status_code in (301, 302, 303, 307, 308):  # Wagtail redirects only for the right password
         attempt.refund()

@@ -44,7 +44,8 @@ def a_browser(address="203.0.113.7", *, logged_in=False) -> Client:
 
 def form_action(client, page) -> str:
     html = client.get(page.url).content.decode()
-    return re.search(r'<form[^>]*action="([^"]+)"', html).group(1)
+    # The page's own password form, not the header's search or log-out forms.
+    return re.search(r'<form[^>]*action="([^"]*authenticate_with_password[^"]*)"', html).group(1)
 
 
 def guess(client, page, password):
