@@ -26,7 +26,6 @@ from itertools import islice
 
 from django.apps import apps
 from haystack import connections
-from haystack.backends import whoosh_backend
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
@@ -72,20 +71,22 @@ def _site_has_searchable_content(unified_index) -> bool:
     return any(index.index_queryset().exists() for index in unified_index.get_indexes().values())
 
 
-def _model_or_none(app_label, model_name):
-    """haystack's model lookup, but None for a type the index knows and the code no longer has.
+def _known_type(fields: dict) -> bool:
+    """Whether a stored document is of a content type the code still has.
 
-    Without this, one stale document of a removed content type (or a model renamed since the
-    last rebuild) makes every search that ranks it fail until the index is rebuilt.
+    haystack's result processing looks every hit's model up and fails on one it cannot find, so
+    one stale document of a removed content type (or a model renamed since the last rebuild)
+    would make every search that ranks it fail until the index is rebuilt. The planned search
+    leaves such documents out before haystack sees them.
     """
+    app_label, _dot, model_name = str(fields.get("django_ct", "")).partition(".")
     try:
-        return apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
+        apps.get_model(app_label, model_name)
+    except (LookupError, ValueError):
+        return False
+    return True
 
 
-# haystack's result processing calls this module-level name for every hit.
-whoosh_backend.haystack_get_model = _model_or_none
 #: Fields whose values are sorted or faceted on (whole-value columns).
 COLUMN_FIELD_SUFFIX = "_exact"
 #: A word in more than this share of the documents (and in more than FREQUENT_TERM_MIN_DOCS of
@@ -468,6 +469,7 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         else:
             ranked.sort(key=lambda item: (-item[1], item[0]))
         hits = [(searcher.stored_fields(docnum), score) for docnum, score in ranked[start:end]]
+        hits = [(fields, score) for fields, score in hits if _known_type(fields)]
         if top.scored_length() < candidates:
             # The top-N collector saw every match (it only skips once it holds N documents).
             total, counted = top.scored_length(), None if not facets else [docnum for docnum, _score in ranked]
@@ -548,15 +550,20 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
                 raise
             writer.commit()
 
+    def segment_count(self) -> int:
+        """How many segments the index on disk has now (each search reads every one)."""
+        with self.index.reader() as reader:
+            return len(reader.leaf_readers())
+
     def optimize(self) -> tuple[int, int]:
         """Merge every segment into one; returns the segment counts before and after."""
         if not self.setup_complete:
             self.setup()
         with self.write_lock():
-            before = len(self.index._segments())  # read from the table of contents on disk
+            before = self.segment_count()
             writer = self.index.writer(timeout=60)
             writer.commit(optimize=True)
-            after = len(self.index._segments())
+            after = self.segment_count()
         return before, after
 
     def remove(self, obj_or_string, commit=True):
