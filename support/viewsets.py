@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import ChoiceFilter, DateFromToRangeFilter
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView, InspectView
@@ -200,6 +201,11 @@ class TicketViewSet(ModelViewSet):
             path("results/", self.index_results_view, name="index_results"),
             path("<str:pk>/", self.inspect_view, name="inspect"),
         ]
+
+    @property
+    def url_finder_class(self):
+        # There is no edit page: the audit log (site history) links a ticket to its ticket page.
+        return type("_TicketURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
 
     def get_common_view_kwargs(self, **kwargs):
         # No add, edit, delete, history or usage pages: the views must not link to them.

@@ -9,12 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+from support.actions import audit
 from support.panels import SupportPanel
 from support.reports import REPORTS
 from support.viewsets import SUPPORT_MENU_HOOK, TicketViewSet
 
 #: Opens the reports and the dashboard panel (given to Support agents by support's migrations).
 REPORT_PERMISSION = "support.view_event"
+
+
+@hooks.register("register_log_actions")
+def register_ticket_log_actions(actions):
+    audit.register(actions)
 
 
 @hooks.register("register_admin_viewset")

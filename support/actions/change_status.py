@@ -1,7 +1,9 @@
 """Setting a ticket's status (open, pending, solved, closed)."""
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from support.actions.audit import STATUS_CHANGED, log_ticket_action
 from support.actions.permissions import ActionRefused, require_agent
 from support.models import Ticket
 
@@ -12,6 +14,9 @@ def change_status(user, ticket: Ticket, status: str) -> Ticket:
     if status not in Ticket.Status.values:
         raise ActionRefused(_("Choose one of the listed statuses."))
     if ticket.status != status:
-        ticket.status = status
-        ticket.save(update_fields=["status", "updated_at"])
+        old = ticket.status
+        with transaction.atomic():
+            ticket.status = status
+            ticket.save(update_fields=["status", "updated_at"])
+            log_ticket_action(ticket, STATUS_CHANGED, user, old=old, new=status)
     return ticket

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from support.actions.audit import REPLIED, log_ticket_action
 from support.actions.permissions import ActionRefused, require_agent
 from support.models import Ticket, TicketMessage
 from support.models.tickets import MAX_DESCRIPTION_LENGTH
@@ -37,6 +38,7 @@ def reply_to_ticket(user, ticket: Ticket, body: str) -> TicketMessage:
         if ticket.status == Ticket.Status.OPEN:
             ticket.status = Ticket.Status.PENDING
             ticket.save(update_fields=["status", "updated_at"])
+        log_ticket_action(ticket, REPLIED, user, message=message.pk, status=ticket.status)
         transaction.on_commit(partial(send_reply_email, message.pk))
     return message
 

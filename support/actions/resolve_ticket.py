@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kb.models import ArticlePage
+from support.actions.audit import RESOLVED, log_ticket_action
 from support.actions.permissions import ActionRefused, require_agent
 from support.events import record_event
 from support.models import Event, Ticket
@@ -38,4 +39,5 @@ def resolve_ticket(user, ticket: Ticket, article) -> Ticket:
             language=ticket.language,
             at=ticket.resolved_at,
         )
+        log_ticket_action(ticket, RESOLVED, user, article=article.pk, title=article.title)
     return ticket
