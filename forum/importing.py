@@ -7,6 +7,9 @@
 * Idempotent: topics and posts remember ``source`` ("stackexchange:<site>") and the dump's id.
   A second import updates what changed and adds what is new; nothing is duplicated, and the
   positions of posts already imported never move.
+* Category: the importer is given a saved category, or an unsaved one to create (public, ordered
+  last). It is created in the transaction of the first batch written, like the placeholder author,
+  so a dump that cannot be read leaves nothing behind; a later run finds it by its slug.
 * Authors: every imported post belongs to one inactive placeholder account per site (it cannot
   log in, earn reputation or be mentioned); the original author's name ("Stack Exchange user
   <OwnerUserId>", or OwnerDisplayName for deleted accounts) is kept in ``Post.source_author`` and
@@ -30,7 +33,7 @@ from django.db.models import F, Max
 from django.utils.text import slugify
 
 from forum.markdown import MAX_TITLE_CHARACTERS, clean_title, sanitize_html
-from forum.models import Post, Tag, Topic
+from forum.models import Category, Post, Tag, Topic
 from forum.search import index_topics
 
 #: Rows written per transaction (one commit per batch keeps SQLite fast and the index in step).
@@ -51,6 +54,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    #: The category was created by this import.
+    created_category: bool = False
     #: Topics created or changed, to re-index (an unchanged re-import writes nothing to the index).
     topic_ids: set = field(default_factory=set)
 
@@ -120,12 +125,14 @@ def _set_fields(instance, values: dict) -> bool:
 
 
 class StackExchangeImporter:
-    def __init__(self, *, category, site: str, language: str = "en"):
+    def __init__(self, *, category: Category, site: str, language: str = "en"):
+        #: Saved, or unsaved to be created with the first batch.
         self.category = category
         self.site = site
         self.source = f"stackexchange:{site}"[:60]
         self.language = language
-        self.author = placeholder_author(site)
+        #: The placeholder account, made with the first batch.
+        self.author = None
         self.result = ImportResult()
         #: question source id -> accepted answer source id
         self.accepted = {}
@@ -164,6 +171,8 @@ class StackExchangeImporter:
         if not rows:
             return
         with transaction.atomic():
+            if self.author is None:
+                self._prepare()
             for row in rows:
                 kind = row.get("PostTypeId")
                 if kind == QUESTION:
@@ -172,6 +181,17 @@ class StackExchangeImporter:
                     self._answer(row, final=final)
                 else:
                     self.result.skipped += 1
+
+    def _prepare(self):
+        """Write what every row needs, in the first batch's transaction: the category if it is new
+        (ordered after every other), and the placeholder author."""
+        if self.category.pk is None:
+            last = Category.objects.aggregate(last=Max("position"))["last"]
+            self.category, self.result.created_category = Category.objects.get_or_create(
+                slug=self.category.slug,
+                defaults={"name": self.category.name, "language": self.category.language, "position": (last or 0) + 1},
+            )
+        self.author = placeholder_author(self.site)
 
     def _body(self, row) -> tuple[str, str]:
         body_html = sanitize_html(_images_to_links(row.get("Body", "")), nofollow=True)

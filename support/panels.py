@@ -1,4 +1,8 @@
-"""The Wagtail dashboard panel: this week's deflection and the best and worst articles."""
+"""The Wagtail dashboard panel: this week's deflection and the most and least helpful articles.
+
+The two lists follow support.metrics.helpfulness_extremes: only articles with MIN_RANKED_VOTES
+votes or more in the last DEFAULT_DAYS days, ranked by Bayesian average, none in both lists.
+"""
 
 from wagtail.admin.ui.components import Component
 
@@ -8,7 +12,7 @@ from support import metrics
 from support.models import Event
 from support.reports import percentage
 
-#: Articles shown at each end of the ranking.
+#: Articles shown at most at each end of the ranking.
 SHOWN_ARTICLES = 5
 
 
@@ -21,23 +25,27 @@ class SupportPanel(Component):
         week = metrics.Period.this_week()
         contact = metrics.deflection(week, flow=Event.Flow.CONTACT).total
         month = metrics.Period.last_days()
-        ranked = metrics.ranking(month)
+        ranked = [row for row in metrics.ranking(month) if row.votes >= metrics.MIN_RANKED_VOTES]
         # Like every listing of pages, only what this staff member may see as a reader.
         visible = set(
             visible_pages(
                 ArticlePage.objects.filter(pk__in=[row.article_id for row in ranked]), parent_context.get("request")
             ).values_list("pk", flat=True)
         )
-        ranked = [row for row in ranked if row.article_id in visible]
-        top = ranked[:SHOWN_ARTICLES]
-        # With fewer than ten rated articles the two lists overlap; both are still true.
-        worst = list(reversed(ranked))[:SHOWN_ARTICLES]
+        # Drawn from the visible articles only, so a hidden one cannot push a visible one off a list.
+        extremes = metrics.helpfulness_extremes(
+            [row for row in ranked if row.article_id in visible], shown=SHOWN_ARTICLES
+        )
         return {
             "week": week,
             "visits": contact.visits,
             "deflection": percentage(contact.implicit_rate),
             "confirmed": percentage(contact.explicit_rate),
-            "top": top,
-            "worst": worst,
+            "top": extremes.most,
+            "worst": extremes.least,
+            "qualifying": extremes.qualifying,
+            "min_votes": extremes.min_votes,
+            # Too few for two full lists: the panel says so rather than leave the reader guessing.
+            "too_few": extremes.qualifying < 2 * SHOWN_ARTICLES,
             "days": metrics.DEFAULT_DAYS,
         }

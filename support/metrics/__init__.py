@@ -7,11 +7,14 @@ submodule's docstring states its rules exactly.
 """
 
 from support.metrics.articles import (
+    MIN_RANKED_VOTES,
     PRIOR_VOTES,
     READ_TO_TICKET_WINDOW,
     ArticleFigures,
+    HelpfulnessExtremes,
     article_figures,
     bayesian_average,
+    helpfulness_extremes,
     rank,
     ranking,
 )
@@ -32,11 +35,13 @@ __all__ = [
     "DEAD_END_WINDOW",
     "DEFAULT_DAYS",
     "MAX_GAP_TICKETS",
+    "MIN_RANKED_VOTES",
     "PRIOR_VOTES",
     "READ_TO_TICKET_WINDOW",
     "ArticleFigures",
     "Deflection",
     "DeflectionRow",
+    "HelpfulnessExtremes",
     "Period",
     "SelfService",
     "SelfServiceRow",
@@ -45,6 +50,7 @@ __all__ = [
     "bayesian_average",
     "dead_end_queries",
     "deflection",
+    "helpfulness_extremes",
     "queries_without_results",
     "rank",
     "ranking",

@@ -19,6 +19,12 @@ Rules, as implemented (queries over support.models.Event in the period):
   helpfulness of all votes in the period and C = PRIOR_VOTES. An article starts at the mean and
   needs about C votes of its own to move far from it, so 3 "yes" votes do not outrank 300 votes
   at 95%. Articles without votes are not ranked.
+* **Most and least helpful** (the dashboard): only articles with at least MIN_RANKED_VOTES votes
+  in the period take part, best Bayesian average first. The most helpful are the best ``shown``,
+  the least helpful the worst ``shown`` of the others, so no article is in both lists. With fewer
+  than 2·``shown`` such articles, the most helpful list takes the better half (one more when their
+  number is odd) and the least helpful list the rest: neither list is padded with articles from
+  the other end.
 """
 
 from dataclasses import dataclass
@@ -36,6 +42,9 @@ from support.models import Event
 READ_TO_TICKET_WINDOW = JOURNEY_LOOKBACK
 #: C, the weight of the global mean in the Bayesian average (in votes).
 PRIOR_VOTES = 10
+#: Votes an article needs in the period to be called most or least helpful: with fewer, one or two
+#: voters would decide its place (a single "no" made an article "most helpful #5").
+MIN_RANKED_VOTES = 5
 RESOLUTION_KINDS = (Event.Kind.SOLVED_CONFIRMED, Event.Kind.TICKET_RESOLVED, Event.Kind.FORUM_ANSWER_ACCEPTED)
 
 
@@ -201,3 +210,25 @@ def rank(rows) -> list[ArticleFigures]:
 def ranking(period: Period) -> list[ArticleFigures]:
     """Articles with votes, best Bayesian average first."""
     return [row for row in rank(article_figures(period).values()) if row.votes]
+
+
+@dataclass
+class HelpfulnessExtremes:
+    """The dashboard's two lists, disjoint, and how many articles had enough votes to be in them."""
+
+    most: list[ArticleFigures]
+    #: Worst first.
+    least: list[ArticleFigures]
+    #: Articles with at least ``min_votes`` votes (the pool both lists are drawn from).
+    qualifying: int
+    min_votes: int
+
+
+def helpfulness_extremes(rows, *, shown: int, min_votes: int = MIN_RANKED_VOTES) -> HelpfulnessExtremes:
+    """The most and least helpful of ``rows`` (ArticleFigures), by the rules in this module's docstring."""
+    qualifying = [row for row in rank(rows) if row.votes >= min_votes]
+    # With too few for two full lists, the better half only: five places are not a reason to call
+    # an article from the bottom of the ranking "most helpful".
+    most = qualifying[: min(shown, (len(qualifying) + 1) // 2)]
+    least = qualifying[len(most) :][::-1][:shown]
+    return HelpfulnessExtremes(most=most, least=least, qualifying=len(qualifying), min_votes=min_votes)

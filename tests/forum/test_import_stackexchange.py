@@ -2,14 +2,18 @@
 tags, dates, accepted answers and attribution; a second run changes nothing."""
 
 import io
+import re
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from forum.models import Post, Topic
+from forum.importing import StackExchangeImporter
+from forum.management.commands.import_stackexchange import Command
+from forum.models import Category, Post, Topic
 from kb.search.service import search
 from tests.factories.forum import make_category
 from tests.search_helpers import reader
@@ -18,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(__file__).parent / "fixtures" / "Posts.xml"
 COFFEE = settings.CORPORA_DIR / "coffee-stackexchange" / "Posts.xml"
+README = Path(settings.BASE_DIR) / "README.md"
 
 
 def run_import(path=FIXTURE, category="coffee", **options) -> str:
@@ -112,6 +117,97 @@ def test_an_unknown_category_or_a_broken_file_is_a_clear_error(coffee, tmp_path)
     broken.write_text("<posts><row Id='1'")
     with pytest.raises(CommandError, match="Not a readable"):
         run_import(broken)
+
+
+def test_an_unknown_category_without_a_name_is_an_error_that_names_the_option(coffee):
+    with pytest.raises(CommandError, match="No forum category with the slug 'beer': create it with --category-name"):
+        run_import(category="beer")
+
+    assert not Category.objects.filter(slug="beer").exists()
+
+
+def test_a_category_name_creates_a_missing_category_listed_last_and_imports_into_it(coffee):
+    output = run_import(category="beer", category_name="  Beer  ", language="ru")
+
+    beer = Category.objects.get(slug="beer")
+    assert (beer.name, beer.language, beer.description) == ("Beer", "ru", "")
+    assert not beer.restricted_to.exists()
+    assert list(Category.objects.all())[-1] == beer and beer.position > coffee.position
+    assert "Created the forum category 'beer'" in output and "2 topics and 3 answers created" in output
+    assert set(Topic.objects.values_list("category__slug", "language")) == {("beer", "ru")}
+
+
+def test_a_category_created_without_a_language_is_open_to_every_language(coffee):
+    run_import(category="beer", category_name="Beer")
+
+    assert Category.objects.get(slug="beer").language == ""
+    assert set(Topic.objects.values_list("language", flat=True)) == {settings.LANGUAGE_CODE}
+
+
+def test_a_second_import_with_a_category_name_reuses_the_category(coffee):
+    run_import(category="beer", category_name="Beer")
+    Category.objects.filter(slug="beer").update(name="Beer and brewing")
+
+    output = run_import(category="beer", category_name="Beer")
+
+    assert "Created" not in output and "0 topics and 0 answers created, 0 updated, 5 unchanged" in output
+    assert list(Category.objects.filter(slug__startswith="beer").values_list("name", flat=True)) == ["Beer and brewing"]
+
+
+@pytest.mark.parametrize(
+    ("slug", "name", "message"),
+    [
+        ("beer", "", "--category-name is empty"),
+        ("beer", "   ", "--category-name is empty"),
+        ("beer", "B" * 101, "--category-name has 101 characters; at most 100"),
+        ("beer", "Be\x00er", "--category-name contains control characters"),
+        ("beer", "Beer\nand stout", "--category-name contains control characters"),
+        ("beer", "\x9bBeer", "--category-name contains control characters"),
+        ("beer", "\u202eBeer", "--category-name contains control characters"),
+        ("beer and stout", "Beer", "Cannot create a category with the slug 'beer and stout'"),
+        ("b" * 101, "Beer", "The --category slug has 101 characters; at most 100"),
+    ],
+)
+def test_a_bad_category_name_or_slug_is_refused_before_anything_is_written(coffee, slug, name, message):
+    categories, users = list(Category.objects.values_list("pk", flat=True)), get_user_model().objects.count()
+
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run_import(category=slug, category_name=name)
+
+    assert list(Category.objects.values_list("pk", flat=True)) == categories
+    assert (Topic.objects.count(), Post.objects.count(), get_user_model().objects.count()) == (0, 0, users)
+
+
+def test_a_dump_that_cannot_be_read_creates_no_category(coffee, tmp_path):
+    broken = tmp_path / "Posts.xml"
+    broken.write_text("<posts><row Id='1'")
+    users = get_user_model().objects.count()
+
+    with pytest.raises(CommandError, match="Not a readable"):
+        run_import(broken, category="beer", category_name="Beer")
+
+    assert not Category.objects.filter(slug="beer").exists()
+    assert get_user_model().objects.count() == users
+
+
+def test_a_new_category_is_rolled_back_with_the_first_batch_it_was_created_in(coffee, monkeypatch):
+    def fail(importer, row):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(StackExchangeImporter, "_question", fail)
+
+    with pytest.raises(RuntimeError):
+        run_import(category="beer", category_name="Beer")
+
+    assert not Category.objects.filter(slug="beer").exists()
+
+
+def test_the_help_and_the_readme_explain_how_to_create_the_category():
+    parser = Command().create_parser("manage.py", "import_stackexchange")
+    usage = re.search(r"manage\.py import_stackexchange [^`]*`", README.read_text(encoding="utf-8")).group(0)
+
+    assert "--category-name" in usage
+    assert all(option in parser.format_help() for option in re.findall(r"--[a-z-]+", usage))
 
 
 def test_entity_expansion_is_refused(coffee, tmp_path):

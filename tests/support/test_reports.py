@@ -3,6 +3,7 @@ and are open to support agents only."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,9 @@ from django.utils import timezone
 from kb.models import SearchEvent
 from kb.models.search_analytics import normalize_query
 from support.events import record_event
+from support.metrics import DEFAULT_DAYS, MIN_RANKED_VOTES
 from support.models import Event
+from support.panels import SHOWN_ARTICLES
 from tests.factories import UserFactory, make_article
 from tests.support.admin_helpers import (
     ARTICLES,
@@ -27,6 +30,9 @@ from tests.support.admin_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
+
+#: The whole admin home page, the support panel included, whatever the number of rated articles (30 measured).
+DASHBOARD_QUERIES = 32
 
 
 @pytest.fixture
@@ -46,6 +52,26 @@ def csv_rows(response) -> list[list[str]]:
 
 def article_row(response, article) -> dict:
     return next(row for row in response.context["object_list"] if row["article_id"] == article.pk)
+
+
+def rate(article, *, yes=0, no=0):
+    """``yes`` helpful and ``no`` unhelpful votes on ``article``, each from another visitor."""
+    for n in range(yes + no):
+        record_event(
+            Event.Kind.VOTED, article=article, visitor_id=f"voter-{n}".ljust(32, "_"), data={"helpful": n < yes}
+        )
+
+
+def dashboard(client) -> str:
+    """The support panel's HTML on the admin home page."""
+    page = client.get("/admin/").content.decode()
+    return page[page.index("data-support-panel") :]
+
+
+def listed(panel, marker) -> list[str]:
+    """The article titles of one of the panel's lists ("top" or "worst"), in order."""
+    found = re.search(rf'<ol data-support-articles="{marker}">(.*?)</ol>', panel, re.DOTALL)
+    return re.findall(r">([^<]+)</a>", found.group(1)) if found else []
 
 
 def contact_visit(visit, *, solved_with=None, at=None):
@@ -178,20 +204,79 @@ def test_exports_are_spreadsheet_safe(agent, help_centers):
         assert xlsx.status_code == 200 and "spreadsheetml" in xlsx["Content-Type"]
 
 
-def test_the_dashboard_shows_this_weeks_deflection_and_the_best_and_worst_articles(agent, help_centers):
+def test_the_dashboard_shows_this_weeks_deflection_and_the_most_and_least_helpful_articles(agent, help_centers):
     good, poor = make_article("Good article"), make_article("Poor article")
-    for n in range(4):
-        record_event(Event.Kind.VOTED, article=good, visitor_id=f"{n}" * 32, data={"helpful": True})
-        record_event(Event.Kind.VOTED, article=poor, visitor_id=f"{n}" * 32, data={"helpful": n == 0})
+    rate(good, yes=5)
+    rate(poor, yes=1, no=4)
     contact_visit("this-week")
 
-    page = agent.get("/admin/").content.decode()
+    panel = dashboard(agent)
 
-    panel = page[page.index("data-support-panel") :]
     assert "100% of 1 contact visits" in panel
-    top, worst = panel.index('data-support-articles="top"'), panel.index('data-support-articles="worst"')
-    assert panel.index("Good article", top) < panel.index("Poor article", top)
-    assert panel.index("Poor article", worst) < panel.index("Good article", worst)
+    assert listed(panel, "top") == ["Good article"]
+    assert listed(panel, "worst") == ["Poor article"]
+
+
+def test_an_article_is_never_listed_as_both_most_and_least_helpful(agent, help_centers):
+    for title, yes in [("All yes", 6), ("Half yes", 3), ("All no", 0)]:
+        rate(make_article(title), yes=yes, no=6 - yes)
+
+    panel = dashboard(agent)
+
+    # Three qualifying articles: the better half (rounded up) is most helpful, the rest least.
+    assert listed(panel, "top") == ["All yes", "Half yes"]
+    assert listed(panel, "worst") == ["All no"]
+    assert (
+        f"Only 3 articles have {MIN_RANKED_VOTES} or more votes in the last {DEFAULT_DAYS} days: "
+        "too few to fill both lists, and none is listed twice." in panel
+    )
+
+
+def test_an_article_with_fewer_votes_than_the_minimum_is_in_neither_list(agent, help_centers):
+    rate(make_article("Well liked"), yes=MIN_RANKED_VOTES)
+    rate(make_article("Disliked"), no=MIN_RANKED_VOTES)
+    rate(make_article("One vote"), no=1)
+    rate(make_article("Almost enough"), no=MIN_RANKED_VOTES - 1)
+
+    panel = dashboard(agent)
+
+    assert (listed(panel, "top"), listed(panel, "worst")) == (["Well liked"], ["Disliked"])
+    assert "One vote" not in panel and "0 of 1 votes helpful" not in panel
+    assert "Almost enough" not in panel
+
+
+def test_the_dashboard_says_so_when_no_article_has_enough_votes_to_rank(agent, help_centers):
+    rate(make_article("One vote"), no=1)
+
+    panel = dashboard(agent)
+
+    assert "data-support-articles" not in panel and "One vote" not in panel
+    assert (
+        f"No article has {MIN_RANKED_VOTES} or more votes in the last {DEFAULT_DAYS} days yet, "
+        "so none is ranked as most or least helpful." in panel
+    )
+
+
+@pytest.mark.parametrize("rated", [2, 14])
+def test_the_dashboard_runs_the_same_queries_for_few_or_many_rated_articles(
+    agent, help_centers, django_assert_max_num_queries, rated
+):
+    # Every other article is helpful to all six voters, the rest to five; one more has a single "no".
+    liked = {f"Liked {n}" for n in range(0, rated, 2)}
+    for n in range(rated):
+        if n % 2:
+            rate(make_article(f"Mostly liked {n}"), yes=5, no=1)
+        else:
+            rate(make_article(f"Liked {n}"), yes=6)
+    rate(make_article("Barely voted"), no=1)
+
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        panel = dashboard(agent)
+
+    top, worst = listed(panel, "top"), listed(panel, "worst")
+    assert len(top) == min(SHOWN_ARTICLES, (rated + 1) // 2) and len(worst) == min(SHOWN_ARTICLES, rated - len(top))
+    assert set(top) <= liked and not set(worst) & liked
+    assert "Barely voted" not in panel
 
 
 def test_staff_without_the_permission_see_no_support_panel(client):
