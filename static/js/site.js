@@ -1,7 +1,8 @@
 /*
- * Small enhancements for the help center. Everything works without this script: it only adds a
- * print button, copy buttons on code blocks, and marks the section being read in the table of
- * contents. Visible strings come from data attributes the templates fill through gettext.
+ * Small enhancements for the help center. Everything works without this script: it only opens
+ * and closes the header's menus (which are open without scripting), adds a print button and copy
+ * buttons on code blocks, and marks the section being read in the table of contents. Visible
+ * strings come from data attributes the templates fill through gettext.
  */
 (function () {
   "use strict";
@@ -111,7 +112,82 @@
     });
   }
 
+  /*
+   * Disclosure buttons ([data-disclosure]: the header's menu, language and account buttons).
+   * The button's aria-expanded is the only state; the CSS shows the panel that follows the
+   * button (aria-controls) when it is "true". Focus stays on the button, so Tab walks into the
+   * panel that comes next. Escape closes the innermost open panel and hands focus back to its
+   * button; a click or focus outside closes it. A panel may hold another disclosure (languages
+   * and account sit in the site menu), which opening the inner one leaves open.
+   */
+  function enableDisclosures() {
+    var buttons = Array.prototype.slice.call(document.querySelectorAll("[data-disclosure]"));
+    if (!buttons.length) {
+      return;
+    }
+
+    function panelOf(button) {
+      return document.getElementById(button.getAttribute("aria-controls"));
+    }
+
+    function isOpen(button) {
+      return button.getAttribute("aria-expanded") === "true";
+    }
+
+    function holds(button, node) {
+      var panel = panelOf(button);
+      return button.contains(node) || (panel !== null && panel.contains(node));
+    }
+
+    function close(button) {
+      button.setAttribute("aria-expanded", "false");
+    }
+
+    function closeAllOutside(node) {
+      buttons.forEach(function (button) {
+        if (isOpen(button) && !holds(button, node)) {
+          close(button);
+        }
+      });
+    }
+
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var opening = !isOpen(button);
+        closeAllOutside(button);
+        button.setAttribute("aria-expanded", opening ? "true" : "false");
+      });
+    });
+
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || event.defaultPrevented) {
+        return;
+      }
+      var focused = document.activeElement;
+      // The innermost open disclosure around the focus (buttons come in document order, so the
+      // last match is the innermost); with the focus on the page itself, the innermost open one.
+      var target = buttons
+        .filter(function (button) {
+          return isOpen(button) && (holds(button, focused) || focused === document.body);
+        })
+        .pop();
+      if (target) {
+        close(target);
+        target.focus();
+      }
+    });
+
+    document.addEventListener("click", function (event) {
+      closeAllOutside(event.target);
+    });
+
+    document.addEventListener("focusin", function (event) {
+      closeAllOutside(event.target);
+    });
+  }
+
   function start() {
+    enableDisclosures();
     enablePrintButtons();
     enableCopyButtons();
     trackTableOfContents();

@@ -36,6 +36,12 @@ def translated_article():
     return {"en": english, "ru": russian, "fa": persian}
 
 
+def choose_language(page, code):
+    """Pick a language in the header: on a desktop the switcher is a menu under a button."""
+    page.locator(".language-button").click()
+    page.locator(f".language-switcher a[hreflang='{code}']").click()
+
+
 def brand_is_on_the_right(page) -> bool:
     box = page.locator(".brand").bounding_box()
     width = page.viewport_size["width"]
@@ -72,15 +78,15 @@ def test_persian_and_hebrew_pages_render_right_to_left_and_mirror(page, translat
 def test_the_language_switcher_keeps_the_reader_on_the_same_article(page, translated_article):
     page.goto(translated_article["en"].url)
 
-    page.locator(".language-switcher a[hreflang='ru']").click()
+    choose_language(page, "ru")
     page.wait_for_url(f"**{translated_article['ru'].url}")
     assert page.locator("h1").inner_text() == "Подключение к беспроводной сети"
 
-    page.locator(".language-switcher a[hreflang='fa']").click()
+    choose_language(page, "fa")
     page.wait_for_url(f"**{translated_article['fa'].url}")
     assert page.locator("html").get_attribute("dir") == "rtl"
 
-    page.locator(".language-switcher a[hreflang='en']").click()
+    choose_language(page, "en")
     page.wait_for_url(f"**{translated_article['en'].url}")
     assert page.locator("h1").inner_text() == "Connect to a wireless network"
 
@@ -88,7 +94,7 @@ def test_the_language_switcher_keeps_the_reader_on_the_same_article(page, transl
 def test_switching_to_a_language_without_a_translation_opens_that_help_center(page, translated_article):
     page.goto(translated_article["en"].url)
 
-    page.locator(".language-switcher a[hreflang='he']").click()
+    choose_language(page, "he")
 
     page.wait_for_url("**/he/")
     assert page.locator("html").get_attribute("lang") == "he"
