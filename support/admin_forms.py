@@ -34,7 +34,7 @@ class StatusForm(forms.Form):
 
 def is_page_id(value) -> bool:
     text = str(value).strip()
-    return text.isdigit() and int(text) <= MAX_ID
+    return text.isdecimal() and int(text) <= MAX_ID
 
 
 class ArticleChooser(AdminPageChooser):

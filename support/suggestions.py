@@ -61,7 +61,7 @@ def suggest_for_contact(
         if hit.url in ids:
             open_url = reverse("support:open_suggestion", args=[ids[hit.url]]) + "?" + urlencode(params)
             suggestions.append(Suggestion(hit=hit, article_id=ids[hit.url], rank=rank, open_url=open_url))
-        elif hit.model_label in registered_labels() and hit.pk.isdigit():
+        elif hit.model_label in registered_labels() and hit.pk.isdecimal():
             # Another kind of result a higher app put in the search (a community answer).
             params |= {"kind": hit.model_label, "id": hit.pk}
             open_url = reverse("support:open_result") + "?" + urlencode(params)

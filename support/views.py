@@ -219,7 +219,6 @@ def contact_suggestions(request):
     return render(request, "support/includes/contact_suggestions.html", {"shown": shown})
 
 
-@require_GET
 def _record_opening(request, *, article=None, data=None) -> tuple[str, str]:
     """Record SUGGESTION_OPENED for the visit and flow the link carries; returns (visit, flow)."""
     visit_id = clean_visit_id(request.GET.get("visit"))
@@ -242,6 +241,7 @@ def _record_opening(request, *, article=None, data=None) -> tuple[str, str]:
     return visit_id, flow
 
 
+@require_GET
 def open_result(request):
     """A suggested community answer opened: recorded, then a redirect to it (never elsewhere).
 
@@ -251,7 +251,7 @@ def open_result(request):
     """
     kind = str(request.GET.get("kind", ""))
     object_id = str(request.GET.get("id", ""))
-    if kind not in registered_labels() or not object_id.isdigit() or int(object_id) > MAX_ID:
+    if kind not in registered_labels() or not object_id.isdecimal() or int(object_id) > MAX_ID:
         raise Http404
     if int(object_id) not in visible_ids(request, kind, [int(object_id)]):
         raise Http404
@@ -266,6 +266,7 @@ def open_result(request):
     return HttpResponseRedirect(url)
 
 
+@require_GET
 def open_suggestion(request, page_id):
     """A suggested article opened: recorded, then a redirect to the article (never elsewhere)."""
     article = _visible_article(request, page_id)

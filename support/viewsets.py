@@ -108,7 +108,7 @@ class TicketView(InspectView):
 
     def get_object(self, queryset=None):
         pk = str(self.pk)
-        if not pk.isdigit() or int(pk) > MAX_ID:
+        if not pk.isdecimal() or int(pk) > MAX_ID:
             raise Http404
         return get_object_or_404(Ticket.objects.select_related("requester", "resolved_with"), pk=int(pk))
 

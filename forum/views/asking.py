@@ -86,7 +86,7 @@ def open_similar(request):
         visit_id=_visit(request, request.GET),
         article=article,
         query=request.GET.get("q", ""),
-        rank=int(rank) if rank.isdigit() and len(rank) < 4 else None,
+        rank=int(rank) if rank.isdecimal() and len(rank) < 4 else None,
         language=get_language(),
         data={"url": url, "type": "article" if article else "forum_topic", **({"topic": topic_id} if topic_id else {})},
     )

@@ -74,7 +74,7 @@ def category_page(request, slug):
 
 def _page_number(request, page_count) -> int:
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or len(raw) > 9:
+    if not raw.isdecimal() or len(raw) > 9:
         raise Http404
     number = int(raw)
     if number < 1 or number > page_count:

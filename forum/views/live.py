@@ -107,7 +107,7 @@ def open_notification(request, pk):
 def mark_notifications_read(request):
     """Mark one (``notification=<id>``) or all of the member's notifications read."""
     raw = request.POST.get("notification", "")
-    ids = [int(raw)] if raw.isdigit() and len(raw) < 10 else None
+    ids = [int(raw)] if raw.isdecimal() and len(raw) < 10 else None
     notifications.mark_read(request.user, ids)
     if wants_json(request):
         return JsonResponse({"unread": notifications.unread_count(request.user)})

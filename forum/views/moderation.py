@@ -253,7 +253,7 @@ class MergeForm(forms.Form):
     def clean_target(self):
         value = self.cleaned_data["target"].strip()
         digits = value.rstrip("/").split("/t/")[-1].split("/")[0] if "/t/" in value else value.lstrip("#")
-        if not digits.isdigit() or len(digits) > 18:
+        if not digits.isdecimal() or len(digits) > 18:
             raise forms.ValidationError(_("Give the number or the address of a topic."))
         topic = Topic.objects.filter(pk=int(digits), deleted_at__isnull=True).first()
         if topic is None:

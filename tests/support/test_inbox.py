@@ -184,3 +184,13 @@ def test_a_ticket_with_a_damaged_journey_still_opens(agent):
 
     assert response.status_code == 200
     assert 'data-journey="searches"' in response.content.decode()
+
+
+def test_a_ticket_address_with_a_superscript_digit_is_not_found_rather_than_an_error(client):
+    """"²".isdigit() is true and int("²") fails: the inbox answers it like any unknown ticket."""
+    client.force_login(an_agent())
+
+    unknown = client.get(f"{INBOX}999999/")
+    superscript = client.get(f"{INBOX}\u00b2/")
+
+    assert superscript.status_code == unknown.status_code < 500
