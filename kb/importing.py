@@ -200,30 +200,61 @@ def publish(page: Page) -> None:
 
 
 def ensure_help_center(language_code: str) -> HelpCenterPage:
-    """The help-center home of a language, created (and made the site root for the default
-    language) when missing."""
+    """The help-center home of a language, created when missing.
+
+    Migration kb.0005 builds every language's home: LANGUAGE_CODE's is the default site's root
+    page, the others are its translations, which Wagtail routes under their language prefix. A
+    home made later (a language added to LANGUAGES) joins them as a translation of the site root,
+    never outside the site, where its pages would have no URL.
+    """
     locale, _created = Locale.objects.get_or_create(language_code=language_code)
     home = HelpCenterPage.objects.filter(translation_key=HOME_KEY, locale=locale).first()
     if home:
         return home
-    with override(language_code):
-        home = HelpCenterPage(
+    site_root = site_root_home()
+    if site_root.locale_id == locale.pk:
+        return site_root
+    home = new_home(locale)
+    site_root.get_parent().add_child(instance=home)
+    publish(home)
+    return home
+
+
+def site_root_home() -> HelpCenterPage:
+    """The default site's root page: a help-center home, which every language's home translates.
+
+    Re-made here when an editor has deleted or replaced it since the migration built it: the home
+    of LANGUAGE_CODE becomes the default site's root again.
+    """
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None and site.root_page.translation_key == HOME_KEY:
+        root = site.root_page.specific
+        if isinstance(root, HelpCenterPage):
+            return root
+    locale, _created = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    home = HelpCenterPage.objects.filter(translation_key=HOME_KEY, locale=locale).first()
+    if home is None:
+        home = new_home(locale)
+        Page.get_first_root_node().add_child(instance=home)
+        publish(home)
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    else:
+        site.root_page = home
+        site.save()
+    return home
+
+
+def new_home(locale: Locale) -> HelpCenterPage:
+    """An unsaved help-center home for ``locale``, titled in its language."""
+    with override(locale.language_code):
+        return HelpCenterPage(
             title=_("Help Center"),
-            slug=f"help-{language_code}",
+            slug=f"help-{locale.language_code}",
             intro=_("Answers to common questions, step by step."),
             locale=locale,
             translation_key=HOME_KEY,
         )
-    Page.get_first_root_node().add_child(instance=home)
-    publish(home)
-    if language_code == settings.LANGUAGE_CODE:
-        site = Site.objects.filter(is_default_site=True).first()
-        if site is None:
-            Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
-        elif not isinstance(site.root_page.specific, HelpCenterPage):
-            site.root_page = home
-            site.save()
-    return home
 
 
 def ensure_category(source: ArticleSource) -> CategoryPage:

@@ -17,7 +17,8 @@ session: feeds and the sitemap are fetched without one and list public pages onl
 
 The search index stores the same decision as audiences (:func:`page_audiences`,
 :func:`reader_audiences`) so that it can narrow before ranking; the database re-check
-(:func:`visible_page_ids`) is this module's filter again.
+(:func:`visible_page_urls`, which also gives each hit its page's current URL) is this module's
+filter again.
 """
 
 from collections.abc import Iterable
@@ -101,6 +102,22 @@ def visible_page_ids(reader, ids: Iterable) -> set[int]:
     if not ids:
         return set()
     return set(visible_pages(Page.objects.filter(pk__in=ids), reader).values_list("pk", flat=True))
+
+
+def visible_page_urls(reader, ids: Iterable) -> dict[int, str]:
+    """Of these page ids, the ones this reader may see, each with its URL as routed now.
+
+    The search hits' database re-check: a hit links to where the page is today, whatever URL the
+    index stored when it was written (before its category moved, or before its language's home
+    joined the site). One query however many ids; the URLs come from Wagtail's site root paths,
+    which it keeps in the cache. The reader is not passed to Wagtail: it need not be a request,
+    and a page's URL is the same for every reader. A page no site routes has the URL "".
+    """
+    ids = list(ids)
+    if not ids:
+        return {}
+    pages = visible_pages(Page.objects.filter(pk__in=ids), reader).only("pk", "url_path")
+    return {page.pk: page.get_url() or "" for page in pages}
 
 
 def _ancestor_paths(paths: Iterable[str]) -> set[str]:

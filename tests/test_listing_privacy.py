@@ -17,6 +17,7 @@ from wagtail.models import PageViewRestriction
 from kb.models import ArticleDailyView
 from kb.visibility import visible_pages
 from support.events import record_event
+from support.metrics.articles import MIN_RANKED_VOTES
 from support.models import Event
 from tests.factories import BROWSER_HEADERS, UserFactory, make_article
 from tests.support.admin_helpers import an_agent
@@ -174,7 +175,7 @@ def test_feeds_and_the_sitemap_never_list_a_restricted_article_whoever_fetches_t
 
 def test_the_dashboard_ranks_a_restricted_article_only_for_staff_it_lets_in(site):
     restrict(site["secret"], PageViewRestriction.GROUPS)
-    for n in range(3):
+    for n in range(MIN_RANKED_VOTES):
         record_event(Event.Kind.VOTED, article=site["secret"], visitor_id=f"{n}" * 32, data={"helpful": True})
         record_event(Event.Kind.VOTED, article=site["public"], visitor_id=f"{n}" * 32, data={"helpful": True})
     outsider_agent, council_agent = Client(), Client()

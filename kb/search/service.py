@@ -22,7 +22,7 @@ from haystack.query import SQ, SearchQuerySet
 from kb.search.analysis import COMPOUND, WORD, analyzed_terms, normalize, stem
 from kb.search.backend import MultilingualWhooshSearchBackend
 from kb.search.limits import COUNT_LIMIT
-from kb.search.visibility import reader_audiences, visible_ids
+from kb.search.visibility import reader_audiences, visible_urls
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class Hit:
     category: str
     score: float
     #: What the hit is ("kb.articlepage", "forum.topic") and its primary key, for callers that
-    #: record or re-check it (kb.search.visibility.visible_ids takes both).
+    #: record or re-check it (kb.search.visibility.visible_urls takes both).
     model_label: str = ""
     pk: str = ""
 
@@ -172,19 +172,29 @@ def highlight(text: str, words: list[str], *, length: int = SNIPPET_CHARACTERS) 
 
 
 def _visible_hits(request, results, words) -> list[Hit]:
-    """Re-check each engine hit against the database; drop what this reader may not open."""
+    """Re-check each engine hit against the database; drop what this reader may not open.
+
+    The link is the one the re-check found in the database where the type gives one (a help
+    page's URL follows moves; the index's may have gone stale); a hit with no URL cannot be opened.
+    """
     by_model = {}
     for result in results:
         by_model.setdefault(result.model._meta.label_lower, []).append(result.pk)
-    allowed = {label: visible_ids(request, label, ids) for label, ids in by_model.items()}
+    allowed = {label: visible_urls(request, label, ids) for label, ids in by_model.items()}
     hits = []
     for result in results:
-        if int(result.pk) not in allowed.get(result.model._meta.label_lower, set()):
+        current_urls = allowed.get(result.model._meta.label_lower, {})
+        if int(result.pk) not in current_urls:
+            continue
+        url = current_urls[int(result.pk)]
+        if url is None:
+            url = getattr(result, "url", "") or ""
+        if not url:
             continue
         hits.append(
             Hit(
                 title=result.title,
-                url=getattr(result, "url", "") or "",
+                url=url,
                 snippet=highlight(getattr(result, "text", "") or getattr(result, "summary", ""), words),
                 type=getattr(result, "content_type", "") or "",
                 language=getattr(result, "language", "") or "",

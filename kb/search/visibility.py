@@ -5,15 +5,29 @@ The index stores each document's audiences ("public", "login", "superuser", "gro
 plausibly open. The index can lag behind the database, so every hit is checked again against the
 database before it is shown: help pages through kb.visibility's one page filter. Other content
 types register their own database check with :func:`register`.
+
+The re-check also says where a hit links to now: a help page's URL follows moves and the site's
+structure, so the index may store one that went stale. A check that returns the visible objects'
+current URLs is believed over the index; a check that returns ids only leaves the stored URL.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
-from kb.visibility import PUBLIC, page_audiences, reader_audiences, visible_page_ids
+from kb.visibility import PUBLIC, page_audiences, reader_audiences, visible_page_ids, visible_page_urls
 
-__all__ = ["PUBLIC", "page_audiences", "reader_audiences", "register", "registered_labels", "visible_ids"]
+__all__ = [
+    "PUBLIC",
+    "page_audiences",
+    "reader_audiences",
+    "register",
+    "registered_labels",
+    "visible_ids",
+    "visible_page_ids",
+    "visible_urls",
+]
 
-#: model label ("app_label.modelname") -> function(request, ids) returning the visible ids.
+#: model label ("app_label.modelname") -> function(request, ids) returning the visible ids, or a
+#: mapping of the visible ids to their current URLs.
 _checks: dict[str, Callable] = {}
 
 
@@ -28,10 +42,19 @@ def registered_labels() -> frozenset[str]:
 
 def visible_ids(request, model_label: str, ids: Iterable) -> set:
     """The ids of ``model_label`` objects this request may see; unknown types show nothing."""
+    return set(visible_urls(request, model_label, ids))
+
+
+def visible_urls(request, model_label: str, ids: Iterable) -> dict[int, str | None]:
+    """The ids of ``model_label`` objects this request may see, each with its current URL from the
+    database, or None where the type's check gives none (the index's URL stands)."""
     check = _checks.get(model_label.lower())
     if check is None:
-        return set()
-    return {int(pk) for pk in check(request, [int(pk) for pk in ids])}
+        return {}
+    visible = check(request, [int(pk) for pk in ids])
+    if isinstance(visible, Mapping):
+        return {int(pk): url for pk, url in visible.items()}
+    return dict.fromkeys((int(pk) for pk in visible), None)
 
 
-register("kb.articlepage", visible_page_ids)
+register("kb.articlepage", visible_page_urls)
