@@ -187,7 +187,7 @@ def test_a_ticket_with_a_damaged_journey_still_opens(agent):
 
 
 def test_a_ticket_address_with_a_superscript_digit_is_not_found_rather_than_an_error(client):
-    """"²".isdigit() is true and int("²") fails: the inbox answers it like any unknown ticket."""
+    """The digit "²" passes isdigit() but not int(): the inbox answers it like any unknown ticket."""
     client.force_login(an_agent())
 
     unknown = client.get(f"{INBOX}999999/")
