@@ -81,18 +81,10 @@ def visible_pages(queryset: QuerySet, reader=None) -> QuerySet:
     return queryset.live().exclude(Exists(covering))
 
 
-def is_visible(page: Page, reader=None) -> bool:
-    return visible_pages(Page.objects.filter(pk=page.pk), reader).exists()
-
-
 def visible_in_order(pages: Iterable[Page], reader=None) -> list[Page]:
     """Of these pages, the visible ones, in the given order (one query)."""
     pages = [page for page in pages if page is not None]
-    if not pages:
-        return []
-    allowed = set(
-        visible_pages(Page.objects.filter(pk__in=[page.pk for page in pages]), reader).values_list("pk", flat=True)
-    )
+    allowed = visible_page_ids(reader, [page.pk for page in pages])
     return [page for page in pages if page.pk in allowed]
 
 
