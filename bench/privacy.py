@@ -44,31 +44,13 @@ from bench.speed import (
     forum_document,
     load_corpus,
     make_queries,
+    write_documents,
 )
 
 #: The p95 with private documents may be at most this much above the all-public p95.
 TARGET_RATIO = 1.10
 COUNCIL_GROUP = "Advisory council (bench)"
 OTHER_GROUP = "Beta testers (bench)"
-
-
-def write_documents(documents: list[dict]) -> float:
-    from haystack import connections
-
-    backend = connections["default"].get_backend()
-    if not backend.setup_complete:
-        backend.setup()
-    started = time.perf_counter()
-    with tqdm(total=len(documents), desc="Writing forum documents", unit="doc", file=sys.stdout) as bar:
-        for start in range(0, len(documents), DOCUMENT_BATCH):
-            batch = documents[start : start + DOCUMENT_BATCH]
-            with backend.write_lock():
-                writer = backend.index.writer(timeout=60)
-                for document in batch:
-                    writer.add_document(**document)
-                writer.commit()
-            bar.update(len(batch))
-    return time.perf_counter() - started
 
 
 def make_private(index_dir: Path, documents: list[dict], share: float, audiences: list[str], rng) -> int:
@@ -143,7 +125,8 @@ def main(argv=None) -> int:
         print(f"BUILD rebuild_index: {seconds:.1f} s", flush=True)
         categories = [title for _slug, title in corpus.categories]
         documents = [forum_document(number, corpus, rng, categories) for number in range(args.documents)]
-        seconds = write_documents(documents)
+        batches = (documents[start : start + DOCUMENT_BATCH] for start in range(0, len(documents), DOCUMENT_BATCH))
+        seconds = write_documents(batches, len(documents))
         print(f"BUILD bulk write: {args.documents} documents in {seconds:.1f} s", flush=True)
         seconds = manage(public_dir, "optimize_search_index", quiet=True)
         print(f"BUILD optimize_search_index: {seconds:.1f} s", flush=True)

@@ -182,31 +182,35 @@ def forum_document(number: int, corpus: Corpus, rng: random.Random, categories: 
     }
 
 
-def write_forum_documents(count: int, corpus: Corpus, rng: random.Random) -> float:
-    """Bulk-write ``count`` forum-sized documents through the backend; returns the seconds taken."""
+def write_documents(batches, total: int) -> float:
+    """Bulk-write batches of documents through the backend, one commit a batch; returns the seconds taken."""
     from haystack import connections
 
     backend = connections["default"].get_backend()
     if not backend.setup_complete:
         backend.setup()
-    categories = [title for _slug, title in corpus.categories]
     started = time.perf_counter()
-    with tqdm(total=count, desc="Writing forum documents", unit="doc", file=sys.stdout) as bar:
-        for batch_start in range(0, count, DOCUMENT_BATCH):
-            documents = [
-                forum_document(number, corpus, rng, categories)
-                for number in range(batch_start, min(count, batch_start + DOCUMENT_BATCH))
-            ]
+    with tqdm(total=total, desc="Writing forum documents", unit="doc", file=sys.stdout) as bar:
+        for documents in batches:
             # The backend's own lock, so the write is what a bulk import through it would be;
             # add_document, not update_document: these ids are new, there is nothing to replace.
             with backend.write_lock():
-                backend.index = backend.index.refresh()
                 writer = backend.index.writer(timeout=60)
                 for document in documents:
                     writer.add_document(**document)
                 writer.commit()
             bar.update(len(documents))
     return time.perf_counter() - started
+
+
+def write_forum_documents(count: int, corpus: Corpus, rng: random.Random) -> float:
+    """Bulk-write ``count`` forum-sized documents through the backend; returns the seconds taken."""
+    categories = [title for _slug, title in corpus.categories]
+    batches = (
+        [forum_document(number, corpus, rng, categories) for number in range(start, min(count, start + DOCUMENT_BATCH))]
+        for start in range(0, count, DOCUMENT_BATCH)
+    )
+    return write_documents(batches, count)
 
 
 def make_queries(corpus: Corpus, rng: random.Random, count: int) -> list[str]:
