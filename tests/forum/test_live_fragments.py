@@ -11,11 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def asker():
-    return make_member(display_name="Asha Asker")
-
-
-@pytest.fixture
 def topic(asker):
     return services.create_topic(asker, category=make_category("Coffee"), title="Descaling", body="How often?")
 

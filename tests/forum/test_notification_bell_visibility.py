@@ -20,17 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run what the forum does after a commit (signals, then notifications and their push)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def asker():
-    return make_member(display_name="Asha Asker")
-
-
-@pytest.fixture
 def moderator():
     return make_moderator()
 

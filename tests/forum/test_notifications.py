@@ -17,17 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run what the forum does after a commit (signals, then notifications, push and email)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def asker():
-    return make_member(display_name="Asha Asker")
-
-
-@pytest.fixture
 def topic(asker, after_commit):
     with after_commit():
         return services.create_topic(asker, category=make_category("Coffee"), title="Descaling", body="How often?")

@@ -19,17 +19,9 @@ from support.tickets import open_ticket
 from tests.factories import BROWSER_HEADERS, UserFactory
 from tests.support.helpers import a_reader
 from tests.support.test_contact_form import start_visit, submit
+from tests.support.test_open_ticket import TICKET
 
 pytestmark = pytest.mark.django_db
-
-TICKET = {
-    "subject": "Wi-Fi drops",
-    "description": "It drops every few minutes.",
-    "email": "customer@example.com",
-    "language": "en",
-    "visitor_id": "c" * 32,
-    "visit_id": "d" * 32,
-}
 
 
 def thanks_page(client, response) -> str:
