@@ -22,10 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.lookalikes import normalize_email, validate_email_scripts
 from accounts.models import User
+from sitewide.text import BIDI_CONTROL_CHARACTERS
 
-#: Embedding, override and isolate controls: invisible, yet they reorder the text around them, so a
-#: name holding U+202E can make the rest of a line read backwards ("moc.evil" shown as "live.com").
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: Invisible characters that real spelling needs: ZWNJ in Persian words, ZWJ in emoji sequences.
 JOINERS = frozenset("\u200c\u200d")
 
@@ -60,13 +58,15 @@ class DisplayNameField(forms.CharField):
             return value
         value = unicodedata.normalize("NFC", value)
         value = "".join(
-            char for char in value if unicodedata.category(char) != "Cf" or char in JOINERS or char in BIDI_CONTROLS
+            char
+            for char in value
+            if unicodedata.category(char) != "Cf" or char in JOINERS or char in BIDI_CONTROL_CHARACTERS
         )
         return value.strip().strip("".join(JOINERS)).strip()
 
     def validate(self, value):
         super().validate(value)
-        if any(char in BIDI_CONTROLS for char in value):
+        if any(char in BIDI_CONTROL_CHARACTERS for char in value):
             raise ValidationError(self.error_messages["bidi_control"], code="bidi_control")
         if any(unicodedata.category(char) == "Cc" for char in value):
             raise ValidationError(self.error_messages["control"], code="control")

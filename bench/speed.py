@@ -8,8 +8,8 @@ Run from the project root (about 15 minutes on 2 cores at full size)::
 In a fresh temporary DATA_DIR it:
 
 1. migrates, and creates the articles in-process: live ``ArticlePage`` rows added with treebeard's
-   ``add_child`` in batches, without revisions (the importer makes ~10 articles/s, far too slow
-   for 10,000); their text mixes paragraphs of GNOME Help and of coffee.stackexchange.com posts, so
+   ``add_child`` in batches, without revisions (the benchmark needs neither revisions nor
+   Markdown); their text mixes paragraphs of GNOME Help and of coffee.stackexchange.com posts, so
    no two documents are alike;
 2. times ``manage.py rebuild_index --noinput`` over the articles (documents per second);
 3. writes the forum documents straight into the Whoosh index through the backend, with the

@@ -10,7 +10,7 @@ class ForumConfig(AppConfig):
 
     def ready(self):
         from forum.live import connect_receivers as connect_live_updates
-        from forum.search import visible_topic_ids_for_request
+        from forum.search import visible_topic_ids_for_reader
         from forum.services.notifications import connect_receivers as connect_notifications
         from kb.search.visibility import register
 
@@ -19,4 +19,4 @@ class ForumConfig(AppConfig):
         connect_notifications()
 
         # Every forum hit in search and suggestions is re-checked with the forum's own rules.
-        register("forum.topic", visible_topic_ids_for_request)
+        register("forum.topic", visible_topic_ids_for_reader)

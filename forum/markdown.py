@@ -42,6 +42,8 @@ from django.utils.translation import gettext as _
 from markdown import blockprocessors, inlinepatterns
 from markdown.extensions.tables import TableProcessor
 
+from sitewide.text import clean_line, clean_text
+
 MAX_BODY_CHARACTERS = 20_000
 MAX_TITLE_CHARACTERS = 200
 #: Blockquotes and lists may nest this deep, no deeper.
@@ -62,9 +64,6 @@ LINK_DESTINATION_BUDGET = 10 * MAX_BODY_CHARACTERS
 #: after splitting a heading or rule off a block; past the budget, the rest is plain paragraphs.
 BLOCK_READING_BUDGET = 100 * MAX_BODY_CHARACTERS
 
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-#: Control characters other than tab, newline and carriage return (NUL is refused before this).
-CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 QUOTE_PREFIX = re.compile(r"^(?:[ \t]*>)+")
 MENTION = re.compile(r"(?<![\w@])@(?:\[([^\]\n]{1,60})\]|(\w[\w.\-]{0,58}\w|\w))")
 
@@ -78,8 +77,7 @@ NESTING_TAGS = {"blockquote", "ul", "ol"}
 
 
 def clean_title(title: str) -> str:
-    title = BIDI_CONTROLS.sub("", CONTROL_CHARACTERS.sub("", str(title or "").replace("\x00", "")))
-    return " ".join(title.split())
+    return clean_line(title)
 
 
 def clean_body(text: str) -> str:
@@ -87,7 +85,7 @@ def clean_body(text: str) -> str:
     text = str(text or "")
     if "\x00" in text:
         raise ValidationError(_("The text contains a NUL character. Remove it and try again."), code="nul")
-    text = BIDI_CONTROLS.sub("", CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = clean_text(text)
     if len(text) > MAX_BODY_CHARACTERS:
         raise ValidationError(
             _("Posts can be at most %(limit)s characters long; this one has %(count)s.")

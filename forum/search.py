@@ -6,7 +6,7 @@ every change that can alter what a topic's document says or who may see it (crea
 edit, delete, accept, hide, move, a category's restriction). A topic that is hidden or deleted
 is removed instead of indexed.
 
-Hits are re-checked by :func:`visible_topic_ids_for_request`, registered with kb.search.visibility,
+Hits are re-checked by :func:`visible_topic_ids_for_reader`, registered with kb.search.visibility,
 so the index lagging behind (or an audience computed before a move) never shows a topic to someone
 who cannot open it.
 """
@@ -61,5 +61,5 @@ def reindex_category_after_commit(category) -> None:
     reindex_topic_after_commit(*category.topics.values_list("pk", flat=True))
 
 
-def visible_topic_ids_for_request(request, ids) -> set[int]:
-    return visible_topic_ids(getattr(request, "user", None), ids)
+def visible_topic_ids_for_reader(reader, ids) -> set[int]:
+    return visible_topic_ids(reader.user, ids)

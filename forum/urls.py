@@ -24,7 +24,6 @@ urlpatterns = [
     path("t/<int:pk>/clear-answer/", answers.clear_answer_view, name="clear_answer"),
     path("t/<int:pk>/draft-article/", answers.draft_article_view, name="draft_article"),
     path("similar/", asking.similar, name="similar"),
-    path("similar/open/", asking.open_similar, name="open_similar"),
     path("t/<int:topic_pk>/posts/<int:post_pk>/fragment/", live.post_fragment, name="post_fragment"),
     path("t/<int:pk>/watch/", live.watch_view, name="watch"),
     path("notifications/", live.notification_list, name="notifications"),

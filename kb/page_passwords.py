@@ -19,7 +19,7 @@ from wagtail import views as wagtail_views
 from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import PageViewRestriction
 
-from kb.ratelimit import take_attempt
+from sitewide.ratelimit import take_attempt
 
 ACTION = "page_password"
 

@@ -23,25 +23,14 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from kb.models import SearchEvent
+from sitewide.exports import percentage, spreadsheet_safe
 
 #: The date range a report shows when none is chosen.
 DEFAULT_DAYS = 30
-#: Spreadsheet apps run a cell that starts with one of these as a formula; queries are user input.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """A user-typed value that a spreadsheet shows as text, never runs as a formula."""
-    value = str(value or "")
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
 def one_decimal(value) -> float:
     return round(float(value or 0), 1)
-
-
-def percentage(value) -> str:
-    return f"{one_decimal(value):g}%"
 
 
 def click_through_rate(clicked, searches):
@@ -113,7 +102,12 @@ class TopSearchQueriesReportView(SearchReportView):
         NumberColumn("visitors", label=_("Visitors"), sort_key="visitors"),
         Column("avg_results", label=_("Average results"), accessor=lambda row: one_decimal(row["avg_results"])),
         NumberColumn("clicks", label=_("Clicks"), sort_key="clicks"),
-        Column("ctr", label=_("Click-through rate"), sort_key="ctr", accessor=lambda row: percentage(row["ctr"])),
+        Column(
+            "ctr",
+            label=_("Click-through rate"),
+            sort_key="ctr",
+            accessor=lambda row: percentage((row["ctr"] or 0) / 100),
+        ),
     ]
     list_export = ["normalized_query", "searches", "visitors", "avg_results", "clicks", "ctr"]
     export_headings = {
@@ -186,7 +180,12 @@ class SearchSummaryReportView(SearchReportView):
         NumberColumn("searches", label=_("Searches"), sort_key="searches"),
         NumberColumn("clicked_searches", label=_("Searches with a click"), sort_key="clicked_searches"),
         NumberColumn("no_results", label=_("Searches with no results"), sort_key="no_results"),
-        Column("ctr", label=_("Click-through rate"), sort_key="ctr", accessor=lambda row: percentage(row["ctr"])),
+        Column(
+            "ctr",
+            label=_("Click-through rate"),
+            sort_key="ctr",
+            accessor=lambda row: percentage((row["ctr"] or 0) / 100),
+        ),
     ]
     list_export = ["day", "searches", "clicked_searches", "no_results", "ctr"]
     export_headings = {
@@ -218,7 +217,7 @@ class SearchSummaryReportView(SearchReportView):
             searches = totals["searches"]
             context["totals"] = {
                 **totals,
-                "ctr": percentage(100.0 * totals["clicked_searches"] / searches if searches else 0),
+                "ctr": percentage(totals["clicked_searches"] / searches if searches else 0),
             }
             context["chart"] = self.chart(context["object_list"])
         return context
@@ -239,7 +238,7 @@ class SearchSummaryReportView(SearchReportView):
                     "label": gettext("%(day)s: %(rate)s of %(searches)s searches")
                     % {
                         "day": date_format(row["day"], "DATE_FORMAT"),
-                        "rate": percentage(row["ctr"]),
+                        "rate": percentage((row["ctr"] or 0) / 100),
                         "searches": row["searches"],
                     },
                 }

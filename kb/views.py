@@ -1,14 +1,12 @@
 """Public search: the search page, the typeahead suggestions API (both on kb.search.service) and
 the result-click redirect that feeds the staff search reports (kb.search.analytics)."""
 
-import unicodedata
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,9 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from kb.models import SearchEvent
-from kb.ratelimit import rate_limited
 from kb.search.analytics import record_click, record_search
 from kb.search.service import FACETS, SearchResults, SearchUnavailable, clean_query, search, suggest
+from sitewide.ratelimit import rate_limited
+from sitewide.redirects import is_local_path
 
 MAX_PAGE = 100
 #: Where a reader goes when the help articles have no answer (shown once those features exist).
@@ -47,17 +46,6 @@ def _language(value) -> str:
     return value if value in languages else (get_language() or settings.LANGUAGE_CODE)
 
 
-def _is_local_path(request, url: str) -> bool:
-    """A path on this site ("/en/…"), never another host: "//host", "/\\host", "javascript:", "http://…"."""
-    return (
-        url.startswith("/")
-        and not url.startswith(("//", "/\\"))
-        # Browsers drop tabs and newlines inside URLs, so "/\t/evil.example" would become "//evil.example".
-        and not any(character.isspace() or unicodedata.category(character)[0] == "C" for character in url)
-        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    )
-
-
 def _click_urls(request, event: SearchEvent | None, results: SearchResults) -> dict:
     """Each shown hit's URL -> the click-recording link to it (rank counts across pages)."""
     if event is None:
@@ -67,7 +55,7 @@ def _click_urls(request, event: SearchEvent | None, results: SearchResults) -> d
     return {
         hit.url: f"{base}?{urlencode({'e': event.pk, 'r': rank, 'to': hit.url})}"
         for rank, hit in enumerate(results.hits, start=first_rank)
-        if _is_local_path(request, hit.url)
+        if is_local_path(request, hit.url)
     }
 
 
@@ -86,11 +74,13 @@ def search_page(request):
     page = _page_number(request.GET.get("page"))
     status, unavailable, event = 200, False, None
     try:
-        results = search(request, query, language=language, page=page, filters=filters)
+        results = search(request.reader, query, language=language, page=page, filters=filters)
     except SearchUnavailable:
         results, status, unavailable = SearchResults(query=query, language=language), 503, True
     if query and not unavailable:
-        event = record_search(request, results, source=SearchEvent.Source.PAGE, continues=page > 1 or bool(filters))
+        event = record_search(
+            request.reader, results, source=SearchEvent.Source.PAGE, continues=page > 1 or bool(filters)
+        )
     context = {
         "query": query,
         "results": results,
@@ -114,10 +104,12 @@ def suggest_api(request):
     language = _language(request.GET.get("lang"))
     query = request.GET.get("q", "")
     try:
-        hits = suggest(request, query, language=language)
+        hits = suggest(request.reader, query, language=language)
     except SearchUnavailable:
         return JsonResponse({"results": [], "error": "search is temporarily unavailable"}, status=503)
-    event = record_search(request, query, source=SearchEvent.Source.SUGGEST, language=language, result_count=len(hits))
+    event = record_search(
+        request.reader, query, source=SearchEvent.Source.SUGGEST, language=language, result_count=len(hits)
+    )
     return JsonResponse({"results": [hit.as_json() for hit in hits], "event": event.pk if event else None})
 
 
@@ -130,12 +122,12 @@ def search_click(request):
     An unknown event, or one of another visitor, still leads to the page but records nothing.
     """
     target = request.GET.get("to", "")
-    if not _is_local_path(request, target):
+    if not is_local_path(request, target):
         return HttpResponseBadRequest(
             _gettext("This link can only lead to a page on this help center."),
             content_type="text/plain; charset=utf-8",
         )
-    record_click(request, request.GET.get("e"), rank=request.GET.get("r"), url=target)
+    record_click(request.reader, request.GET.get("e"), rank=request.GET.get("r"), url=target)
     response = HttpResponseRedirect(target)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

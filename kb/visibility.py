@@ -11,8 +11,8 @@ page itself is opened:
 
 :func:`visible_pages` narrows any page queryset in SQL, in the same single query (one ``NOT
 EXISTS`` over the restrictions that keep this reader out), so a listing costs no extra query and
-no parameter per restricted section however much private content there is. A reader is anything
-with ``user`` and ``session`` attributes (a request) or None for an anonymous visitor with no
+no parameter per restricted section however much private content there is. A reader is a
+sitewide.reader.Reader (``request.reader`` in a view) or None for an anonymous visitor with no
 session: feeds and the sitemap are fetched without one and list public pages only.
 
 The search index stores the same decision as audiences (:func:`page_audiences`,
@@ -27,34 +27,26 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from wagtail.models import Page, PageViewRestriction
 
-#: Audiences stored in the index and held by readers.
-PUBLIC = "public"
-LOGIN = "login"
-#: Superusers pass every group restriction, including one whose groups are not saved yet.
-SUPERUSER = "superuser"
+from sitewide.reader import LOGIN, PUBLIC, SUPERUSER, Reader
 
 
-def _user(reader):
-    user = getattr(reader, "user", None)
-    return user if user is not None and user.is_authenticated else None
-
-
-def passed_password_restrictions(reader) -> list[int]:
-    """The password restrictions this reader's session has passed (Wagtail keeps them there)."""
-    session = getattr(reader, "session", None)
-    if session is None:
-        return []
-    passed = session.get(PageViewRestriction.passed_view_restrictions_session_key, [])
-    return [pk for pk in passed if isinstance(pk, int)]
+def _reader(reader) -> Reader:
+    """None is an anonymous visitor with no session (feeds, the sitemap)."""
+    if reader is None:
+        return Reader.anonymous()
+    if not isinstance(reader, Reader):
+        raise TypeError(f"Expected a sitewide.reader.Reader (request.reader), got {type(reader).__name__}")
+    return reader
 
 
 def _accepted_q(reader) -> Q:
     """The restrictions that let this reader in, as a condition on PageViewRestriction."""
+    reader = _reader(reader)
     accepted = Q(restriction_type=PageViewRestriction.NONE)
-    passed = passed_password_restrictions(reader)
+    passed = reader.passed_password_restrictions
     if passed:
         accepted |= Q(restriction_type=PageViewRestriction.PASSWORD, pk__in=passed)
-    user = _user(reader)
+    user = reader.authenticated_user
     if user is not None:
         accepted |= Q(restriction_type=PageViewRestriction.LOGIN)
         if user.is_superuser:
@@ -135,27 +127,38 @@ def page_audiences(page: Page) -> list[str]:
     restrictions needs both). A group restriction whose groups are not saved yet (Wagtail's
     privacy form saves the restriction first) is shown to superusers only, never to "public".
     """
-    restrictions = PageViewRestriction.objects.filter(page__path__in=_ancestor_paths([page.path])).prefetch_related(
-        "groups"
+    return pages_audiences([page])[page.pk]
+
+
+def pages_audiences(pages: Iterable[Page]) -> dict[int, list[str]]:
+    """:func:`page_audiences` of many pages (by id), from one query for all their restrictions."""
+    pages = list(pages)
+    restrictions = (
+        PageViewRestriction.objects.filter(page__path__in=_ancestor_paths(page.path for page in pages))
+        .exclude(restriction_type=PageViewRestriction.NONE)
+        .select_related("page")
+        .prefetch_related("groups")
     )
-    audiences = []
+    by_path = {}
     for restriction in restrictions:
-        if restriction.restriction_type != PageViewRestriction.NONE:
-            audiences.extend(restriction_audiences(restriction))
-    return list(dict.fromkeys(audiences)) or [PUBLIC]
+        by_path.setdefault(restriction.page.path, []).append(restriction)
+    steplen = Page.steplen
+    audiences = {}
+    for page in pages:
+        applying = [
+            restriction
+            for end in range(steplen, len(page.path) + 1, steplen)
+            for restriction in by_path.get(page.path[:end], ())
+        ]
+        found = [
+            audience
+            for restriction in sorted(applying, key=lambda r: r.pk)
+            for audience in restriction_audiences(restriction)
+        ]
+        audiences[page.pk] = list(dict.fromkeys(found)) or [PUBLIC]
+    return audiences
 
 
 def reader_audiences(reader) -> list[str]:
     """The audiences a reader belongs to (a superset check: the database decides in the end)."""
-    audiences = [PUBLIC]
-    user = _user(reader)
-    if user is not None:
-        audiences.append(LOGIN)
-        if user.is_superuser:
-            # Every group too, for documents indexed before the "superuser" audience existed.
-            audiences.append(SUPERUSER)
-            audiences.extend(f"group:{pk}" for pk in user.groups.model.objects.values_list("pk", flat=True))
-        else:
-            audiences.extend(f"group:{pk}" for pk in user.groups.values_list("pk", flat=True))
-    audiences.extend(f"password:{pk}" for pk in passed_password_restrictions(reader))
-    return audiences
+    return _reader(reader).audiences

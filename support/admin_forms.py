@@ -10,11 +10,9 @@ from wagtail.admin.widgets import AdminPageChooser
 from wagtail.models import Page
 
 from kb.models import ArticlePage
+from sitewide.ids import parse_id
 from support.models import Ticket
 from support.models.tickets import MAX_DESCRIPTION_LENGTH
-
-#: The largest id the database can hold: larger numbers are refused before they reach a query.
-MAX_ID = 2**63 - 1
 
 
 class ReplyForm(forms.Form):
@@ -33,8 +31,7 @@ class StatusForm(forms.Form):
 
 
 def is_page_id(value) -> bool:
-    text = str(value).strip()
-    return text.isdecimal() and int(text) <= MAX_ID
+    return parse_id(str(value).strip()) is not None
 
 
 class ArticleChooser(AdminPageChooser):

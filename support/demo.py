@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from kb.models import ArticlePage
+from kb.search.visibility import ARTICLE_LABEL
 from support.events import record_event
 from support.models import ArticleVote, Event, Ticket
 from support.tickets import open_ticket
@@ -72,7 +73,7 @@ def load_demo_support() -> int:
             record_event(
                 Event.Kind.SUGGESTIONS_SHOWN,
                 query=query,
-                data={"article_ids": [article.pk for article in shown]},
+                data={"results": [{"kind": ARTICLE_LABEL, "id": a.pk, "title": a.title} for a in shown]},
                 at=at + timedelta(seconds=20),
                 **common,
             )

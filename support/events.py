@@ -11,8 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from kb.views_counter import is_probably_bot
-from kb.visitor import get_or_create_visitor_id
+from sitewide.reader import Reader
 from support.models import Event
 from support.models.events import MAX_QUERY_LENGTH
 
@@ -21,11 +20,52 @@ logger = logging.getLogger(__name__)
 #: Visit ids are random hex strings made by support.visits; anything else is not stored.
 MAX_VISIT_ID_LENGTH = 32
 
+#: One suggested result, in SUGGESTIONS_SHOWN's "results" and SUGGESTION_OPENED's "result":
+#: its search-index kind ("kb.articlepage", "forum.topic", …), id and the title the reader saw.
+RESULT = {"kind": str, "id": int, "title": str}
+
+#: The data each kind of event carries: key -> type (a dict: a nested shape; a list of one
+#: shape: a list of those). Every key is optional; a key or a type not declared here is a bug in
+#: the caller, so record_event raises ValueError instead of storing a shape no report reads.
+DATA_SHAPES: dict[str, dict] = {
+    Event.Kind.ARTICLE_VIEWED: {},
+    Event.Kind.VOTED: {"helpful": bool, "reason": str, "revision": (int, type(None)), "changed": bool},
+    Event.Kind.SUGGESTIONS_SHOWN: {"results": [RESULT]},
+    Event.Kind.SUGGESTION_OPENED: {"result": RESULT},
+    Event.Kind.SOLVED_CONFIRMED: {},
+    Event.Kind.CONTACT_STARTED: {},
+    Event.Kind.TICKET_CREATED: {},
+    Event.Kind.TICKET_RESOLVED: {},
+    Event.Kind.FORUM_ANSWER_ACCEPTED: {"topic": int, "post": int},
+}
+
+
+def check_data(kind: str, data: dict) -> None:
+    """Raise ValueError unless ``data`` has the declared shape of ``kind`` (see DATA_SHAPES)."""
+    _check(DATA_SHAPES[kind], data, kind)
+
+
+def _check(shape, value, where: str) -> None:
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            raise ValueError(f"{where}: expected an object, got {type(value).__name__}")
+        for key, item in value.items():
+            if key not in shape:
+                raise ValueError(f"{where}: undeclared data key {key!r}")
+            _check(shape[key], item, f"{where}.{key}")
+    elif isinstance(shape, list):
+        if not isinstance(value, list):
+            raise ValueError(f"{where}: expected a list, got {type(value).__name__}")
+        for item in value:
+            _check(shape[0], item, f"{where}[]")
+    elif not isinstance(value, shape) or (isinstance(value, bool) and shape is int):
+        raise ValueError(f"{where}: expected {shape}, got {type(value).__name__}")
+
 
 def record_event(
     kind: str,
     *,
-    request=None,
+    reader: Reader | None = None,
     visitor_id: str = "",
     user=None,
     flow: str = "",
@@ -40,20 +80,19 @@ def record_event(
 ) -> Event | None:
     """Record one event, or return None when it is not recorded (a bot, or a database error).
 
-    With ``request``, the visitor id (created if the browser has none yet), the logged-in user
-    and the language default from it. ``article`` is a page or a page id; ``ticket`` a Ticket or
+    With ``reader`` (sitewide.reader), the visitor id (created if the browser has none yet), the
+    logged-in user and the language default from it. ``article`` is a page or a page id; ``ticket`` a Ticket or
     its id. ``at`` backdates the event (imports and demo data); it defaults to now.
     """
-    if request is not None:
-        if is_probably_bot(request):
-            return None
-        visitor_id = visitor_id or get_or_create_visitor_id(request)
-        request_user = getattr(request, "user", None)
-        if user is None and request_user is not None and request_user.is_authenticated:
-            user = request_user
-        language = language or getattr(request, "LANGUAGE_CODE", "")
     if kind not in Event.Kind.values:
         raise ValueError(f"Unknown support event kind: {kind!r}")
+    check_data(kind, data or {})
+    if reader is not None:
+        if reader.is_bot:
+            return None
+        visitor_id = visitor_id or reader.get_or_create_visitor_id()
+        user = user if user is not None else reader.authenticated_user
+        language = language or reader.language
     try:
         with transaction.atomic():
             return Event.objects.create(

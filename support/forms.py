@@ -5,10 +5,10 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import EmailAddressField
+from sitewide.text import clean_text, has_line_break
 from support.models import ArticleVote
 from support.models.tickets import MAX_DESCRIPTION_LENGTH, MAX_SUBJECT_LENGTH
 from support.models.votes import MAX_COMMENT_LENGTH
-from support.text import clean_text, has_line_break
 from support.visits import clean_visit_id
 
 

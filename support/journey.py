@@ -4,6 +4,9 @@ A JSON snapshot (not a live query) so the agent inbox shows what the customer di
 even after events are pruned or articles renamed: the searches they ran (kb SearchEvent), the
 articles they read, their votes, the suggestions shown beside the form and the ones they opened.
 
+Suggestions come from every flow that suggests while typing (the contact form and the forum's
+ask page): a customer who asked the forum first and then wrote to support shows both.
+
 The visit's window starts JOURNEY_LOOKBACK before the contact form was first shown for that
 visit (the reading that led the customer to support) and ends now; everything is matched by the
 visitor's cookie id, so nothing identifies a person beyond what the ticket already says.
@@ -66,14 +69,13 @@ def capture_journey(*, visitor_id: str, visit_id: str) -> dict:
         )[: MAX_ENTRIES * len(JOURNEY_KINDS)]
     )
     page_ids = {event.article_id for event in events if event.article_id}
-    for event in events:
-        page_ids.update(event.data.get("article_ids", []) if isinstance(event.data, dict) else [])
     titles = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "title")) if page_ids else {}
 
     def article(page_id):
         return {"id": page_id, "title": titles.get(page_id, "")}
 
     for event in events:
+        data = event.data if isinstance(event.data, dict) else {}
         entry = {"at": event.created_at.isoformat()}
         if event.kind == Event.Kind.ARTICLE_VIEWED:
             bucket, entry = "articles_read", entry | {"article": article(event.article_id)}
@@ -81,17 +83,30 @@ def capture_journey(*, visitor_id: str, visit_id: str) -> dict:
             bucket = "votes"
             entry |= {
                 "article": article(event.article_id),
-                "helpful": event.data.get("helpful"),
-                "reason": event.data.get("reason", ""),
+                "helpful": data.get("helpful"),
+                "reason": data.get("reason", ""),
             }
         elif event.kind == Event.Kind.SUGGESTIONS_SHOWN:
+            # The contact form's and the forum's suggestions alike (support.suggestions).
             bucket = "suggestions_shown"
-            entry |= {"query": event.query, "articles": [article(pk) for pk in event.data.get("article_ids", [])]}
+            entry |= {"query": event.query, "flow": event.flow, "results": _results(data.get("results"))}
         elif event.kind == Event.Kind.SUGGESTION_OPENED:
             bucket = "suggestions_opened"
-            entry |= {"query": event.query, "rank": event.rank, "article": article(event.article_id)}
+            entry |= {"query": event.query, "flow": event.flow, "rank": event.rank}
+            entry |= {"result": (_results([data.get("result")]) or [None])[0]}
+            if event.article_id:
+                entry["article"] = article(event.article_id)
         else:
             bucket, entry = "solved_confirmed", entry | {"article": article(event.article_id)}
         if len(journey[bucket]) < MAX_ENTRIES:
             journey[bucket].append(entry)
     return journey
+
+
+def _results(results) -> list[dict]:
+    """The suggested results as the event recorded them: [{"kind", "id", "title"}]."""
+    return [
+        {"kind": result["kind"], "id": result["id"], "title": result.get("title", "")}
+        for result in results or []
+        if isinstance(result, dict) and isinstance(result.get("kind"), str) and isinstance(result.get("id"), int)
+    ]

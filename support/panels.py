@@ -8,9 +8,10 @@ from wagtail.admin.ui.components import Component
 
 from kb.models import ArticlePage
 from kb.visibility import visible_pages
+from sitewide.exports import percentage
+from sitewide.reader import reader_of
 from support import metrics
 from support.models import Event
-from support.reports import percentage
 
 #: Articles shown at most at each end of the ranking.
 SHOWN_ARTICLES = 5
@@ -29,7 +30,8 @@ class SupportPanel(Component):
         # Like every listing of pages, only what this staff member may see as a reader.
         visible = set(
             visible_pages(
-                ArticlePage.objects.filter(pk__in=[row.article_id for row in ranked]), parent_context.get("request")
+                ArticlePage.objects.filter(pk__in=[row.article_id for row in ranked]),
+                reader_of(parent_context["request"]),
             ).values_list("pk", flat=True)
         )
         # Drawn from the visible articles only, so a hidden one cannot push a visible one off a list.

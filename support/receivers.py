@@ -1,6 +1,7 @@
 """Signal receivers of the support app, connected in SupportConfig.ready."""
 
 from kb.signals import article_viewed
+from sitewide.reader import reader_of
 from support.events import record_event
 from support.models import Event
 from support.visits import clean_visit_id
@@ -15,7 +16,7 @@ def record_article_view(sender, page, request, **kwargs):
     visit_id = clean_visit_id(request.GET.get("from_contact"))
     record_event(
         Event.Kind.ARTICLE_VIEWED,
-        request=request,
+        reader=reader_of(request),
         article=page,
         flow=Event.Flow.CONTACT if visit_id else "",
         visit_id=visit_id,

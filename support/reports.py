@@ -22,26 +22,14 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from sitewide.exports import percentage, spreadsheet_safe
 from support import metrics
 from support.metrics.period import ratio
 from support.models import Event
 
-#: Spreadsheet apps run a cell that starts with one of these as a formula; queries are user input.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BUCKET_CHOICES = [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
 #: The earliest and latest days a range may name (wider ranges are cut to these).
 FIRST_DAY, LAST_DAY = datetime.date(2000, 1, 1), datetime.date(9999, 12, 30)
-
-
-def spreadsheet_safe(value) -> str:
-    """A user-typed value that a spreadsheet shows as text, never runs as a formula."""
-    value = str(value or "")
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
-
-
-def percentage(rate) -> str:
-    """0.5 → "50%"; no rate (nothing to divide) → "–"."""
-    return "–" if rate is None else f"{round(rate * 100, 1):g}%"
 
 
 def decimal(value, places=2) -> str:

@@ -1,9 +1,16 @@
-"""Answers suggested beside the contact form while the customer types, and the record of them.
+"""Suggest while typing: the one service behind every "these may answer your question" list.
 
-Help articles and community answers (forum topics) come from the search service
+The contact form, the forum's "ask a question" page (and any later form that wants to head off
+a question, such as the council's idea form) call :func:`suggest_while_typing` with their flow.
+Help articles and other results (forum topics) come from the search service
 (kb.search.service.suggest), which checks every hit against the database for this reader: an
 article under a privacy restriction, or a topic in a category the reader cannot open, is never
-suggested. Each list shown is a SUGGESTIONS_SHOWN event of the visit.
+suggested.
+
+Every flow records the same events with the same data (support.events.DATA_SHAPES):
+SUGGESTIONS_SHOWN when a list is shown, SUGGESTION_OPENED when one is opened through its
+``open_url`` (support:open_suggestion for an article, support:open_result for anything else),
+both carrying the flow and the visit. The deflection reports and a ticket's journey read them.
 """
 
 from dataclasses import dataclass
@@ -12,17 +19,20 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from kb.search.service import Hit, SearchUnavailable, clean_query, query_words, suggest
-from kb.search.visibility import registered_labels
-from support.article_links import page_ids_for_urls
+from kb.search.visibility import ARTICLE_LABEL, registered_labels
+from sitewide.ids import parse_id
+from sitewide.reader import Reader
 from support.events import record_event
 from support.models import Event
 
-#: Suggestions shown beside the form.
+#: Suggestions shown beside a form.
 MAX_SUGGESTIONS = 5
 #: Fewer letters than this are not a question yet.
 MIN_QUERY_CHARACTERS = 3
 #: The subject and the start of the description are searched; the rest of a long text adds noise.
 MAX_SEARCHED_CHARACTERS = 300
+#: The flows that suggest while typing, and so may appear on a suggestion's link.
+FLOWS = (Event.Flow.CONTACT, Event.Flow.FORUM)
 
 
 @dataclass
@@ -31,8 +41,16 @@ class Suggestion:
     #: The help article's page id, or None for another kind of result (a community answer).
     article_id: int | None
     rank: int
-    #: The link through support:open_suggestion, which records the opening.
+    #: The link through support:open_suggestion / open_result, which records the opening.
     open_url: str
+
+    @property
+    def is_article(self) -> bool:
+        return self.article_id is not None
+
+    def as_data(self) -> dict:
+        """The result as the events record it (support.events.RESULT)."""
+        return {"kind": self.hit.model_label, "id": int(self.hit.pk), "title": self.hit.title[:255]}
 
 
 @dataclass
@@ -42,41 +60,49 @@ class ShownSuggestions:
     unavailable: bool = False
 
 
-def suggest_for_contact(
-    request, text: str, *, visit_id: str, language: str, flow=Event.Flow.CONTACT
+def suggest_while_typing(
+    reader: Reader,
+    text: str,
+    *,
+    flow: str,
+    visit_id: str,
+    language: str,
+    limit: int = MAX_SUGGESTIONS,
+    min_characters: int = MIN_QUERY_CHARACTERS,
 ) -> ShownSuggestions:
-    """The articles to show for what the customer typed so far (recorded when any are shown)."""
-    query = clean_query(text[:MAX_SEARCHED_CHARACTERS])
-    if len(query) < MIN_QUERY_CHARACTERS or not query_words(query):
+    """What to show for what the person typed so far (recorded as SUGGESTIONS_SHOWN when any are)."""
+    if flow not in FLOWS:
+        raise ValueError(f"Not a suggesting flow: {flow!r}")
+    query = clean_query(str(text or "")[:MAX_SEARCHED_CHARACTERS])
+    if len(query) < min_characters or not query_words(query):
         return ShownSuggestions(query, [])
     try:
-        hits = suggest(request, query, language=language, limit=MAX_SUGGESTIONS)
+        hits = suggest(reader, query, language=language, limit=limit)
     except SearchUnavailable:
         return ShownSuggestions(query, [], unavailable=True)
-    ids = page_ids_for_urls([hit.url for hit in hits])
     suggestions = []
     for hit in hits:
+        # A hit names its model and id: no URL is turned back into a page.
+        pk = parse_id(hit.pk)
+        if pk is None or hit.model_label not in registered_labels():
+            continue
         rank = len(suggestions) + 1
         params = {"visit": visit_id, "rank": rank, "flow": flow, "q": query}
-        if hit.url in ids:
-            open_url = reverse("support:open_suggestion", args=[ids[hit.url]]) + "?" + urlencode(params)
-            suggestions.append(Suggestion(hit=hit, article_id=ids[hit.url], rank=rank, open_url=open_url))
-        elif hit.model_label in registered_labels() and hit.pk.isdecimal():
-            # Another kind of result a higher app put in the search (a community answer).
-            params |= {"kind": hit.model_label, "id": hit.pk}
+        if hit.model_label == ARTICLE_LABEL:
+            open_url = reverse("support:open_suggestion", args=[pk]) + "?" + urlencode(params)
+            suggestions.append(Suggestion(hit=hit, article_id=pk, rank=rank, open_url=open_url))
+        else:
+            params |= {"kind": hit.model_label, "id": pk}
             open_url = reverse("support:open_result") + "?" + urlencode(params)
             suggestions.append(Suggestion(hit=hit, article_id=None, rank=rank, open_url=open_url))
     if suggestions:
         record_event(
             Event.Kind.SUGGESTIONS_SHOWN,
-            request=request,
+            reader=reader,
             flow=flow,
             visit_id=visit_id,
             query=query,
             language=language,
-            data={
-                "article_ids": [suggestion.article_id for suggestion in suggestions if suggestion.article_id],
-                "results": [f"{suggestion.hit.model_label}:{suggestion.hit.pk}" for suggestion in suggestions],
-            },
+            data={"results": [suggestion.as_data() for suggestion in suggestions]},
         )
     return ShownSuggestions(query, suggestions)

@@ -16,21 +16,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_cookie
 
 from kb.models import ArticlePage
-from kb.ratelimit import rate_limited
-from kb.search.visibility import registered_labels, visible_ids, visible_page_ids
-from kb.views_counter import is_probably_bot
-from kb.visitor import get_or_create_visitor_id, get_visitor_id
+from kb.search.visibility import ARTICLE_LABEL, registered_labels, visible_ids, visible_page_ids
+from sitewide.ids import MAX_ID, parse_id
+from sitewide.ratelimit import rate_limited
 from support.events import record_event
 from support.forms import ContactForm, VoteForm
 from support.models import Event, Ticket
-from support.suggestions import suggest_for_contact
+from support.suggestions import FLOWS, suggest_while_typing
 from support.tickets import open_ticket
 from support.visits import clean_visit_id, current_visit_id, forget_visit, new_visit_id, remember_visit
 from support.vote_widget import widget_context
 from support.votes import cast_vote, current_vote
 
 VOTE_ANCHOR = "#article-vote"
-MAX_ID = 2**63 - 1
+#: Ranks beyond this are not a place a suggestion list shows.
+MAX_RANK = 32767
 THANKS_SALT = "support.contact.thanks"
 THANKS_MAX_AGE = 7 * 24 * 60 * 60
 
@@ -40,7 +40,7 @@ def _visible_article(request, page_id) -> ArticlePage:
     if page_id > MAX_ID:  # a database integer cannot hold it: no such page
         raise Http404
     article = ArticlePage.objects.filter(pk=page_id).live().first()
-    if article is None or article.pk not in visible_page_ids(request, [article.pk]):
+    if article is None or article.pk not in visible_page_ids(request.reader, [article.pk]):
         raise Http404
     return article
 
@@ -60,12 +60,12 @@ def vote(request, page_id):
     if not form.is_valid():
         if request.htmx:
             state = "why" if request.POST.get("helpful") == "no" else None
-            context = widget_context(request, article, current_vote(request, article), form=form, state=state)
+            context = widget_context(request, article, current_vote(request.reader, article), form=form, state=state)
             return render(request, "support/includes/article_vote.html", context, status=400)
         messages.error(request, _("Please choose Yes or No, and keep the comment under 1,000 characters."))
         return _back_to_article(request, article, from_contact=from_contact)
     outcome = cast_vote(
-        request,
+        request.reader,
         article,
         helpful=form.cleaned_data["helpful"] == "yes",
         reason=form.cleaned_data["reason"],
@@ -86,24 +86,24 @@ def solved(request, page_id):
     """
     article = _visible_article(request, page_id)
     visit_id = clean_visit_id(request.POST.get("from_contact"))
-    visitor_id = get_visitor_id(request)
+    visitor_id = request.reader.visitor_id
     started_by_this_visitor = (
         visit_id
         and visitor_id
         and Event.objects.filter(kind=Event.Kind.CONTACT_STARTED, visit_id=visit_id, visitor_id=visitor_id).exists()
     )
-    if started_by_this_visitor and not is_probably_bot(request):
+    if started_by_this_visitor and not request.reader.is_bot:
         already = Event.objects.filter(kind=Event.Kind.SOLVED_CONFIRMED, visit_id=visit_id, article=article).exists()
         if not already:
             record_event(
                 Event.Kind.SOLVED_CONFIRMED,
-                request=request,
+                reader=request.reader,
                 flow=Event.Flow.CONTACT,
                 visit_id=visit_id,
                 article=article,
             )
     if request.htmx:
-        context = widget_context(request, article, current_vote(request, article), solved=True)
+        context = widget_context(request, article, current_vote(request.reader, article), solved=True)
         return render(request, "support/includes/article_vote.html", context)
     messages.success(request, _("We're glad this solved your problem. You don't need to contact support."))
     return HttpResponseRedirect(article.get_url(request) + VOTE_ANCHOR)
@@ -119,7 +119,7 @@ def contact(request):
     visit_id = current_visit_id(request) or new_visit_id()
     # The browser has its visitor cookie before it submits: a double submit is recognised by it,
     # and the thank-you page shows the reference only to it.
-    get_or_create_visitor_id(request)
+    request.reader.get_or_create_visitor_id()
     _record_contact_started(request, visit_id)
     initial = {"email": request.user.email} if request.user.is_authenticated else {}
     response = render(
@@ -131,7 +131,7 @@ def contact(request):
 
 def _record_contact_started(request, visit_id):
     if not Event.objects.filter(kind=Event.Kind.CONTACT_STARTED, visit_id=visit_id).exists():
-        record_event(Event.Kind.CONTACT_STARTED, request=request, flow=Event.Flow.CONTACT, visit_id=visit_id)
+        record_event(Event.Kind.CONTACT_STARTED, reader=request.reader, flow=Event.Flow.CONTACT, visit_id=visit_id)
 
 
 def _contact_context(request, form, visit_id) -> dict:
@@ -151,7 +151,9 @@ def _find_articles(request):
     visit_id = clean_visit_id(request.POST.get("visit")) or current_visit_id(request) or new_visit_id()
     text = f"{form.initial['subject']} {form.initial['description']}"
     context = _contact_context(request, form, visit_id)
-    context["shown"] = suggest_for_contact(request, text, visit_id=visit_id, language=get_language())
+    context["shown"] = suggest_while_typing(
+        request.reader, text, flow=Event.Flow.CONTACT, visit_id=visit_id, language=get_language()
+    )
     return render(request, "support/contact.html", context)
 
 
@@ -164,7 +166,7 @@ def _submit_contact(request):
         visit_id = clean_visit_id(request.POST.get("visit")) or current_visit_id(request) or new_visit_id()
         return render(request, "support/contact.html", _contact_context(request, form, visit_id), status=400)
     data = form.cleaned_data
-    visitor_id = get_or_create_visitor_id(request)
+    visitor_id = request.reader.get_or_create_visitor_id()
     outcome = open_ticket(
         subject=data["subject"],
         description=data["description"],
@@ -195,7 +197,7 @@ def contact_thanks(request, token):
     The token is signed for the submitter's visitor cookie and names the ticket by id (the
     reference is not in the URL). Anyone else gets the same page without them.
     """
-    visitor_id = get_visitor_id(request)
+    visitor_id = request.reader.visitor_id
     ticket = None
     if visitor_id:
         try:
@@ -215,28 +217,29 @@ def contact_suggestions(request):
     """The articles to show beside the contact form for what was typed (an HTML fragment)."""
     visit_id = clean_visit_id(request.GET.get("visit"))
     text = " ".join(str(request.GET.get(name, ""))[:1000] for name in ("subject", "description", "q"))
-    shown = suggest_for_contact(request, text, visit_id=visit_id, language=get_language()) if visit_id else None
+    shown = (
+        suggest_while_typing(request.reader, text, flow=Event.Flow.CONTACT, visit_id=visit_id, language=get_language())
+        if visit_id
+        else None
+    )
     return render(request, "support/includes/contact_suggestions.html", {"shown": shown})
 
 
-def _record_opening(request, *, article=None, data=None) -> tuple[str, str]:
+def _record_opening(request, *, kind: str, target, article=None) -> tuple[str, str]:
     """Record SUGGESTION_OPENED for the visit and flow the link carries; returns (visit, flow)."""
     visit_id = clean_visit_id(request.GET.get("visit"))
-    flow = request.GET.get("flow") if request.GET.get("flow") in (Event.Flow.CONTACT, Event.Flow.FORUM) else ""
-    try:
-        rank = int(request.GET.get("rank", ""))
-    except ValueError:
-        rank = None
+    flow = request.GET.get("flow") if request.GET.get("flow") in FLOWS else ""
+    rank = parse_id(request.GET.get("rank"), maximum=MAX_RANK)
     if visit_id and flow:
         record_event(
             Event.Kind.SUGGESTION_OPENED,
-            request=request,
+            reader=request.reader,
             flow=flow,
             visit_id=visit_id,
             article=article,
             rank=rank,
             query=str(request.GET.get("q", ""))[:200],
-            data=data,
+            data={"result": {"kind": kind, "id": target.pk, "title": str(getattr(target, "title", ""))[:255]}},
         )
     return visit_id, flow
 
@@ -250,19 +253,21 @@ def open_result(request):
     also says whether this reader may open it; the model's own URL is where the redirect goes.
     """
     kind = str(request.GET.get("kind", ""))
-    object_id = str(request.GET.get("id", ""))
-    if kind not in registered_labels() or not object_id.isdecimal() or int(object_id) > MAX_ID:
+    object_id = parse_id(request.GET.get("id"))
+    if kind not in registered_labels() or object_id is None:
         raise Http404
-    if int(object_id) not in visible_ids(request, kind, [int(object_id)]):
+    if object_id not in visible_ids(request.reader, kind, [object_id]):
         raise Http404
-    target = apps.get_model(kind).objects.filter(pk=int(object_id)).first()
+    target = apps.get_model(kind).objects.filter(pk=object_id).first()
+    if target is None:
+        raise Http404
     if hasattr(target, "get_url"):  # a Wagtail page
         url = target.get_url(request) or ""
     else:
         url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
     if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
         raise Http404
-    _record_opening(request, data={"result": f"{kind}:{object_id}"})
+    _record_opening(request, kind=kind, target=target)
     return HttpResponseRedirect(url)
 
 
@@ -270,6 +275,6 @@ def open_result(request):
 def open_suggestion(request, page_id):
     """A suggested article opened: recorded, then a redirect to the article (never elsewhere)."""
     article = _visible_article(request, page_id)
-    visit_id, flow = _record_opening(request, article=article)
+    visit_id, flow = _record_opening(request, kind=ARTICLE_LABEL, target=article, article=article)
     query = f"?{urlencode({'from_contact': visit_id})}" if visit_id and flow == Event.Flow.CONTACT else ""
     return HttpResponseRedirect(article.get_url(request) + query)

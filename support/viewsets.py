@@ -26,6 +26,9 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from kb.search.visibility import ARTICLE_LABEL, visible_ids
+from sitewide.ids import parse_id
+from sitewide.reader import Reader, reader_of
 from support.actions import (
     ActionRefused,
     can_handle_tickets,
@@ -35,7 +38,7 @@ from support.actions import (
     reply_to_ticket,
     resolve_ticket,
 )
-from support.admin_forms import ACTION_FORMS, MAX_ID, ReplyForm, ResolveForm, StatusForm
+from support.admin_forms import ACTION_FORMS, ReplyForm, ResolveForm, StatusForm
 from support.models import Ticket
 
 #: The hook the "Support" admin submenu collects its items from (see support.wagtail_hooks).
@@ -77,17 +80,61 @@ JOURNEY_PARTS = [
 ]
 
 
-def journey_timeline(journey) -> list[dict]:
-    """The ticket's journey snapshot as one list in time order: {"at", "label", "entry"}."""
+def journey_timeline(journey, reader: Reader) -> list[dict]:
+    """The ticket's journey snapshot as one list in time order: {"at", "label", "entry"}.
+
+    Articles and suggested results this staff member may not open (a council topic the customer
+    was shown, an article of a group the agent is not in) are left out, like from every listing.
+    """
     timeline = []
     if not isinstance(journey, dict):
         return timeline
     for key, label in JOURNEY_PARTS:
         for entry in journey.get(key) or []:
             if isinstance(entry, dict):
+                entry = dict(entry)
+                if "articles" in entry:  # tickets opened before results of every kind were kept
+                    articles = entry.pop("articles") or []
+                    entry["results"] = [
+                        {"kind": ARTICLE_LABEL, "id": a.get("id"), "title": a.get("title", "")}
+                        for a in articles
+                        if isinstance(a, dict)
+                    ]
                 timeline.append({"at": _moment(entry.get("at")), "kind": key, "label": label, "entry": entry})
+    _hide_unseen(timeline, reader)
     timeline.sort(key=lambda item: item["at"] or datetime.datetime.min.replace(tzinfo=datetime.UTC))
     return timeline
+
+
+def _hide_unseen(timeline: list[dict], reader: Reader) -> None:
+    """Drop the articles and results of the entries that this reader may not see (one check per kind)."""
+    wanted: dict[str, set[int]] = {}
+    for item in timeline:
+        entry = item["entry"]
+        article = entry.get("article")
+        if isinstance(article, dict) and isinstance(article.get("id"), int):
+            wanted.setdefault(ARTICLE_LABEL, set()).add(article["id"])
+        for result in _entry_results(entry):
+            wanted.setdefault(result["kind"], set()).add(result["id"])
+    seen = {kind: visible_ids(reader, kind, ids) for kind, ids in wanted.items()}
+    for item in timeline:
+        entry = item["entry"]
+        article = entry.get("article")
+        if isinstance(article, dict) and article.get("id") not in seen.get(ARTICLE_LABEL, ()):
+            entry["article"] = None
+        if "results" in entry:
+            entry["results"] = [r for r in _entry_results(entry) if r["id"] in seen.get(r["kind"], ())]
+        if isinstance(entry.get("result"), dict):
+            result = entry["result"]
+            if result.get("id") not in seen.get(result.get("kind"), ()):
+                entry["result"] = None
+
+
+def _entry_results(entry) -> list[dict]:
+    results = list(entry.get("results") or []) + [entry.get("result")]
+    return [
+        r for r in results if isinstance(r, dict) and isinstance(r.get("kind"), str) and isinstance(r.get("id"), int)
+    ]
 
 
 def _moment(value):
@@ -107,10 +154,10 @@ class TicketView(InspectView):
     header_icon = "mail"
 
     def get_object(self, queryset=None):
-        pk = str(self.pk)
-        if not pk.isdecimal() or int(pk) > MAX_ID:
+        pk = parse_id(self.pk)
+        if pk is None:
             raise Http404
-        return get_object_or_404(Ticket.objects.select_related("requester", "resolved_with"), pk=int(pk))
+        return get_object_or_404(Ticket.objects.select_related("requester", "resolved_with"), pk=pk)
 
     def get_page_subtitle(self):
         return f"{self.object.reference}: {self.object.subject}"
@@ -127,7 +174,7 @@ class TicketView(InspectView):
             ticket=ticket,
             thread=ticket.messages.select_related("author").order_by("created_at", "pk"),
             language_name=language_name(ticket.language),
-            timeline=journey_timeline(ticket.journey),
+            timeline=journey_timeline(ticket.journey, reader_of(self.request)),
             can_handle=can_handle_tickets(self.request.user),
             draft=existing_draft(ticket),
             forms=forms,

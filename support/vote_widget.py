@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from kb.search.service import SearchUnavailable, suggest
+from sitewide.reader import Reader, reader_of
 from support.forms import VoteForm
 from support.models import ArticleVote
 from support.visits import clean_visit_id
@@ -31,14 +32,14 @@ def next_steps() -> list[dict]:
     return steps
 
 
-def related_articles(request, page, related=None) -> list:
+def related_articles(reader: Reader, page, related=None) -> list:
     """The editor's related articles, else the search service's best matches for the title."""
     if related is None:
-        related = page.related_for(request)
+        related = page.related_for(reader)
     if related:
         return [{"title": article.title, "url": article.url} for article in related[:MAX_RELATED]]
     try:
-        hits = suggest(request, page.title, language=page.locale.language_code, limit=MAX_RELATED + 1)
+        hits = suggest(reader, page.title, language=page.locale.language_code, limit=MAX_RELATED + 1)
     except SearchUnavailable:
         return []
     own_url = page.url
@@ -68,6 +69,6 @@ def widget_context(request, page, vote, *, form=None, related=None, solved=False
         "solved": solved,
     }
     if state in ("why", "sorry"):
-        context["related"] = related_articles(request, page, related)
+        context["related"] = related_articles(reader_of(request), page, related)
         context["next_steps"] = next_steps()
     return context

@@ -1,7 +1,7 @@
 """'Did this solve your problem?': the one place that writes article votes.
 
 A voter is a logged-in user ("user:<id>") or else the anonymous first-party visitor cookie of
-kb.visitor ("visitor:<id>"); never an IP address. Each voter has one vote per article revision:
+sitewide.visitor ("visitor:<id>"); never an IP address. Each voter has one vote per article revision:
 voting again changes that vote. A new live revision collects new votes. Known bots don't count.
 Every vote cast or changed is also a VOTED event (support.events) for the metrics.
 """
@@ -12,26 +12,25 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from wagtail.models import Page, Revision
 
-from kb.views_counter import is_probably_bot
-from kb.visitor import get_or_create_visitor_id, get_visitor_id
+from sitewide.reader import Reader
+from sitewide.text import clean_text
 from support.events import record_event
 from support.models import ArticleVote, Event
 from support.models.votes import MAX_COMMENT_LENGTH
-from support.text import clean_text
 
 
-def voter_key(request, *, create: bool = False) -> str:
+def voter_key(reader: Reader, *, create: bool = False) -> str:
     """Who votes: the logged-in user, else the visitor cookie ("" when there is none yet)."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
+    user = reader.authenticated_user
+    if user is not None:
         return f"user:{user.pk}"
-    visitor_id = get_or_create_visitor_id(request) if create else get_visitor_id(request)
+    visitor_id = reader.get_or_create_visitor_id() if create else reader.visitor_id
     return f"visitor:{visitor_id}" if visitor_id else ""
 
 
-def current_vote(request, article) -> ArticleVote | None:
+def current_vote(reader: Reader, article) -> ArticleVote | None:
     """This reader's vote on the article's live revision (no query for a reader without a key)."""
-    key = voter_key(request)
+    key = voter_key(reader)
     if not key:
         return None
     return ArticleVote.objects.filter(
@@ -60,17 +59,19 @@ class VoteOutcome:
     changed: bool = False
 
 
-def cast_vote(request, article, *, helpful: bool, reason: str = "", comment: str = "", revision_id=None) -> VoteOutcome:
+def cast_vote(
+    reader: Reader, article, *, helpful: bool, reason: str = "", comment: str = "", revision_id=None
+) -> VoteOutcome:
     """Record (or change) this reader's answer for the article revision they read.
 
     A "yes" clears any reason and comment. Returns VoteOutcome(None) for a bot: nothing stored.
     """
-    if is_probably_bot(request):
+    if reader.is_bot:
         return VoteOutcome(None)
     reason = reason if (not helpful and reason in ArticleVote.Reason.values) else ""
     comment = clean_text(comment).strip()[:MAX_COMMENT_LENGTH] if not helpful else ""
-    key = voter_key(request, create=True)
-    user = request.user if request.user.is_authenticated else None
+    key = voter_key(reader, create=True)
+    user = reader.authenticated_user
     revision = revision_for_vote(article, revision_id)
     values = {"helpful": helpful, "reason": reason, "comment": comment, "user": user}
     try:
@@ -89,7 +90,7 @@ def cast_vote(request, article, *, helpful: bool, reason: str = "", comment: str
         created = False
     record_event(
         Event.Kind.VOTED,
-        request=request,
+        reader=reader,
         article=article,
         flow=Event.Flow.ARTICLE,
         data={"helpful": helpful, "reason": reason, "revision": revision, "changed": not created},

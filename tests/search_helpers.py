@@ -1,18 +1,14 @@
 """Helpers for search tests: publish articles so the index follows, and search as someone."""
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
-from django.test import RequestFactory
 
+from sitewide.reader import Reader
 from tests.factories import make_article
 
 
-def reader(user=None):
-    """A request as the search service sees it: a user (anonymous by default) and a session."""
-    request = RequestFactory().get("/")
-    request.user = user or AnonymousUser()
-    request.session = SessionStore()
-    return request
+def reader(user=None, language="en"):
+    """Who the search service serves: a user (anonymous by default) with a session of their own."""
+    return Reader(user=user, language=language, session=SessionStore())
 
 
 def publish_article(capture, *args, **kwargs):

@@ -35,7 +35,7 @@ from haystack import connections as search_connections
 from wagtail.models import PageViewRestriction
 
 from forum.models import Notification, Topic
-from kb.visitor import VISITOR_COOKIE
+from sitewide.visitor import VISITOR_COOKIE
 from support.tickets import open_ticket
 from support.views import THANKS_SALT
 from tests.factories import BROWSER_HEADERS, ensure_help_centers, make_article
@@ -265,10 +265,6 @@ REAL_DATA = {
     "kb:search_click": lambda w: ("get", {"e": "1", "r": "1", "to": w.article.get_url()}),
     "suggest": lambda w: ("get", {"q": "passw", "lang": "en"}),
     "forum:similar": lambda w: ("get", {"q": "grinder loud", "visit": w.visit_id}),
-    "forum:open_similar": lambda w: (
-        "get",
-        {"url": w.topic.get_absolute_url(), "rank": "1", "q": "grinder", "visit": w.visit_id},
-    ),
     "forum:topic": lambda w: ("get", {"page": "1"}),
     "forum:post_fragment": lambda w: ("get", {"section": "accepted"}),
     "forum:new_topic": lambda w: (

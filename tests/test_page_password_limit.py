@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import resolve
 from wagtail.models import PageViewRestriction
 
-from kb import page_passwords, ratelimit
+from kb import page_passwords
+from sitewide import ratelimit
 from tests.factories import BROWSER_HEADERS, UserFactory, make_article
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.db import DatabaseError
 from django.test import Client
 
 from kb.models import SearchClick, SearchEvent
-from kb.visitor import VISITOR_COOKIE
+from sitewide.visitor import VISITOR_COOKIE
 from tests.factories import BROWSER_USER_AGENT, make_article
 
 pytestmark = pytest.mark.django_db

@@ -36,7 +36,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "daphne",
-    # Our apps, lowest layer first: kb <- support <- forum <- customer_council.
+    # Our apps, lowest layer first: sitewide <- accounts <- kb <- support <- forum <- customer_council.
+    "sitewide",
     "accounts",
     "kb",
     "support",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
+    # The article body's table block (its editor scripts and styles).
+    "wagtail.contrib.typed_table_block",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -84,11 +87,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "kb.middleware.VisitorCookieMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.reader: who is asking, for every service (after session, locale and auth).
+    "sitewide.middleware.ReaderMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -190,7 +194,7 @@ else:
 # Every hit is re-checked against the database (kb.search.visibility), which drops documents of
 # unknown types; haystack's own per-search filter on registered models would only add cost.
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
-#: (requests, seconds) per client for cheap-to-abuse endpoints (kb.ratelimit).
+#: (requests, seconds) per client for cheap-to-abuse endpoints (sitewide.ratelimit).
 RATE_LIMITS = {"search": (60, 60), "suggest": (120, 60), "vote": (30, 60), "contact": (10, 600)}
 #: Wrong guesses at a password-protected page, per client and restriction (kb.page_passwords).
 RATE_LIMITS["page_password"] = (5, 5 * 60)

@@ -10,7 +10,6 @@ events count, and only while their ``post`` is still the topic's accepted answer
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from forum.kb_links import linked_articles
 from forum.models import BadgeAward, Post, Topic
 from forum.permissions import can_view_topic, is_moderator
 from forum.search import reindex_topic_after_commit
@@ -19,6 +18,7 @@ from forum.services.errors import ActionRefused, NotAllowed
 from forum.services.posting import require_member
 from forum.services.reputation import ACCEPTED_ANSWER_POINTS, award_badges, change_stats
 from forum.signals import answer_accepted, topic_changed
+from kb.article_links import linked_articles
 from support.events import record_event
 from support.models import Event
 

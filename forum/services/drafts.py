@@ -12,8 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from forum.kb_links import linked_articles
 from forum.services.errors import ActionRefused, NotAllowed
+from kb.article_links import linked_articles
 from kb.importing import ensure_help_center, translation_key_for
 from kb.models import ArticlePage, CategoryPage
 

@@ -1,13 +1,6 @@
-class ActionRefused(Exception):
-    """A forum action the rules refuse, with a message the member can act on (HTTP ``status``)."""
+from sitewide.errors import ActionRefused
 
-    status = 400
-
-    def __init__(self, message, *, status: int | None = None):
-        super().__init__(str(message))
-        self.message = message
-        if status is not None:
-            self.status = status
+__all__ = ["ActionRefused", "NotAllowed", "TooManyPosts"]
 
 
 class NotAllowed(ActionRefused):

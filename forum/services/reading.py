@@ -5,22 +5,20 @@ from django.db.models import F
 from django.utils import timezone
 
 from forum.models import Topic, TopicReadState
-from kb.ratelimit import client_key
-from kb.views_counter import is_probably_bot
-from kb.visitor import get_visitor_id
+from sitewide.reader import Reader
 
 #: A reader's repeated visits to one topic within this many seconds count as one view.
 VIEW_WINDOW_SECONDS = 60 * 60
 
 
-def record_view(request, topic) -> bool:
+def record_view(reader: Reader, topic) -> bool:
     """Count a view of ``topic`` (not by bots; once per reader per hour). True when counted."""
-    if request.method != "GET" or is_probably_bot(request):
+    if reader.is_bot:
         return False
-    user = getattr(request, "user", None)
-    reader = f"u{user.pk}" if user is not None and user.is_authenticated else get_visitor_id(request)
-    reader = reader or f"a{client_key(request)}"
-    if not cache.add(f"forum:viewed:{topic.pk}:{reader}", 1, timeout=VIEW_WINDOW_SECONDS):
+    user = reader.authenticated_user
+    who = f"u{user.pk}" if user is not None else reader.visitor_id
+    who = who or f"a{reader.client_key}"
+    if not cache.add(f"forum:viewed:{topic.pk}:{who}", 1, timeout=VIEW_WINDOW_SECONDS):
         return False
     Topic.objects.filter(pk=topic.pk).update(view_count=F("view_count") + 1)
     return True

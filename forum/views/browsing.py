@@ -25,6 +25,7 @@ from forum.services.drafts import can_draft_article
 from forum.services.posting import can_delete_post, can_edit_post
 from forum.services.reading import read_state
 from forum.services.reputation import stats_for
+from sitewide.ids import parse_id
 
 TOPICS_PER_PAGE = 30
 #: Topics listed under "Latest" on the forum index.
@@ -73,10 +74,9 @@ def category_page(request, slug):
 
 
 def _page_number(request, page_count) -> int:
-    raw = request.GET.get("page", "1")
-    if not raw.isdecimal() or len(raw) > 9:
+    number = parse_id(request.GET.get("page", "1"), maximum=10**9)
+    if number is None:
         raise Http404
-    number = int(raw)
     if number < 1 or number > page_count:
         raise Http404
     return number
@@ -138,7 +138,7 @@ def topic_page(request, pk, slug):
     first_unread = next((view.position for view in views if view.is_unread), None)
     if posts:
         mark_read(user, topic, posts[-1].position, state=state if state else False)
-    if record_view(request, topic):
+    if request.method == "GET" and record_view(request.reader, topic):
         topic.view_count += 1
     context = {
         "topic": topic,

@@ -19,6 +19,7 @@ from forum.services import notifications
 from forum.services.answers import can_choose_answer
 from forum.views.browsing import PostView
 from forum.views.responses import member_required, refusals_as_responses, wants_json
+from sitewide.ids import parse_id
 
 NOTIFICATIONS_PER_PAGE = 20
 
@@ -107,7 +108,7 @@ def open_notification(request, pk):
 def mark_notifications_read(request):
     """Mark one (``notification=<id>``) or all of the member's notifications read."""
     raw = request.POST.get("notification", "")
-    ids = [int(raw)] if raw.isdecimal() and len(raw) < 10 else None
+    ids = [parse_id(raw)] if parse_id(raw) is not None else None
     notifications.mark_read(request.user, ids)
     if wants_json(request):
         return JsonResponse({"unread": notifications.unread_count(request.user)})

@@ -14,7 +14,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,12 +25,13 @@ from forum.services import ActionRefused, NotAllowed
 from forum.services import moderation as services
 from forum.views import browsing
 from forum.views.responses import member_required, refusals_as_responses, refused_response
+from sitewide.ids import MAX_ID, parse_id
+from sitewide.redirects import local_path_or
 
 FLAGGED_POSTS_PER_PAGE = 25
 HELD_POSTS_SHOWN = 50
 LOG_ROWS_PER_PAGE = 50
 #: The largest id a database integer column holds: bigger ones are simply not found.
-MAX_ID = 2**63 - 1
 
 
 def moderator_required(view):
@@ -57,14 +57,9 @@ def _get(queryset, pk):
 
 
 def _next_url(request, fallback: str) -> str:
-    target = request.POST.get("next", "")
     # Only a path on this site: an address elsewhere, or a bare word redirect() would read as a
     # view name, falls back.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    return local_path_or(request, request.POST.get("next", ""), fallback)
 
 
 def _reason(request) -> str:
@@ -253,9 +248,9 @@ class MergeForm(forms.Form):
     def clean_target(self):
         value = self.cleaned_data["target"].strip()
         digits = value.rstrip("/").split("/t/")[-1].split("/")[0] if "/t/" in value else value.lstrip("#")
-        if not digits.isdecimal() or len(digits) > 18:
+        if parse_id(digits) is None:
             raise forms.ValidationError(_("Give the number or the address of a topic."))
-        topic = Topic.objects.filter(pk=int(digits), deleted_at__isnull=True).first()
+        topic = Topic.objects.filter(pk=parse_id(digits), deleted_at__isnull=True).first()
         if topic is None:
             raise forms.ValidationError(_("There is no topic with this number."))
         return topic

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from forum.services import ActionRefused
-from kb.ratelimit import rate_limited
+from sitewide.ratelimit import rate_limited
 
 
 def wants_json(request) -> bool:

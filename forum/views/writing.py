@@ -19,7 +19,7 @@ from forum.services.mentions import mention_targets
 from forum.services.posting import can_delete_post, can_edit_post
 from forum.services.reputation import is_trusted
 from forum.views.responses import member_required, refusals_as_responses, refused_response, writes_rate_limited
-from kb.ratelimit import rate_limited
+from sitewide.ratelimit import rate_limited
 
 
 @member_required

@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from kb.blocks import ArticleBodyBlock
 from kb.visibility import visible_in_order, visible_pages
+from sitewide.reader import reader_of
 
 #: How many articles a category page lists before paginating.
 ARTICLES_PER_PAGE = 30
@@ -31,6 +32,22 @@ ARTICLES_PER_PAGE = 30
 POPULAR_WINDOW_DAYS = 30
 #: An article with at least this many sections gets a table of contents.
 TOC_MIN_SECTIONS = 3
+
+
+def section_anchors(headings: list[str]) -> list[str]:
+    """The ids an article's h2 headings get, in order: slugs, made unique with -2, -3, …
+
+    The importer uses the same ids for links into a section of another article (kb.rich_text).
+    """
+    anchors, seen = [], set()
+    for text in headings:
+        anchor = slugify(text, allow_unicode=True) or "section"
+        base, n = anchor, 2
+        while anchor in seen:
+            anchor, n = f"{base}-{n}", n + 1
+        seen.add(anchor)
+        anchors.append(anchor)
+    return anchors
 
 
 class HelpCenterPage(Page):
@@ -48,9 +65,9 @@ class HelpCenterPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = visible_pages(ArticlePage.objects.descendant_of(self), request)
+        articles = visible_pages(ArticlePage.objects.descendant_of(self), reader_of(request))
         article_counts = (
-            visible_pages(ArticlePage.objects.all(), request)
+            visible_pages(ArticlePage.objects.all(), reader_of(request))
             .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
             .order_by()
             .values("depth")
@@ -58,7 +75,7 @@ class HelpCenterPage(Page):
             .values("n")
         )
         context["categories"] = (
-            visible_pages(CategoryPage.objects.child_of(self), request)
+            visible_pages(CategoryPage.objects.child_of(self), reader_of(request))
             .annotate(article_count=Subquery(article_counts))
             .order_by("title")
         )
@@ -90,7 +107,7 @@ class CategoryPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = visible_pages(ArticlePage.objects.child_of(self), request).order_by("title")
+        articles = visible_pages(ArticlePage.objects.child_of(self), reader_of(request)).order_by("title")
         paginator = Paginator(articles.only("id", "title", "url_path", "summary", "path", "depth"), ARTICLES_PER_PAGE)
         context["articles"] = paginator.get_page(request.GET.get("page"))
         return context
@@ -145,16 +162,12 @@ class ArticlePage(Page):
     @cached_property
     def sections(self) -> list[dict]:
         """The article's h2 headings as ``{"anchor", "text"}``, in order; anchors are unique."""
-        sections, seen = [], set()
-        for block in self.body:
-            if block.block_type == "heading" and block.value["level"] == "h2":
-                anchor = slugify(block.value["text"], allow_unicode=True) or "section"
-                base, n = anchor, 2
-                while anchor in seen:
-                    anchor, n = f"{base}-{n}", n + 1
-                seen.add(anchor)
-                sections.append({"anchor": anchor, "text": block.value["text"], "block_id": block.id})
-        return sections
+        headings = [block for block in self.body if block.block_type == "heading" and block.value["level"] == "h2"]
+        anchors = section_anchors([block.value["text"] for block in headings])
+        return [
+            {"anchor": anchor, "text": block.value["text"], "block_id": block.id}
+            for anchor, block in zip(anchors, headings, strict=True)
+        ]
 
     def related_for(self, reader) -> list:
         """The editor's related articles this reader may see, in the editor's order."""
@@ -170,7 +183,7 @@ class ArticlePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["anchors"] = {section["block_id"]: section["anchor"] for section in self.sections}
         context["breadcrumbs"] = self.get_ancestors().filter(depth__gte=2).specific()
-        context["related"] = self.related_for(request)
+        context["related"] = self.related_for(reader_of(request))
         context["article_tags"] = list(self.tags.all())
         context["article_products"] = list(self.products.all())
         return context

@@ -6,7 +6,7 @@ each click row: the reports then group events alone (one GROUP BY, no join that 
 rows and skew averages), while the click rows keep which result, at which rank, was opened.
 
 A reader is identified only by ``visitor_id``, a random id from a first-party cookie
-(kb.visitor): never an IP address, a user id or anything derived from them.
+(sitewide.visitor): never an IP address, a user id or anything derived from them.
 """
 
 from django.db import models
@@ -44,7 +44,7 @@ class SearchEvent(models.Model):
     result_count = models.PositiveIntegerField(_("results"), default=0)
     #: Nothing matched in the reader's language, so the results came from other languages.
     fell_back = models.BooleanField(_("fell back to other languages"), default=False)
-    #: The random first-party visitor id (kb.visitor), 32 hex digits.
+    #: The random first-party visitor id (sitewide.visitor), 32 hex digits.
     visitor_id = models.CharField(_("visitor"), max_length=32)
     #: Results opened from this search; bumped with F() alongside each SearchClick row.
     click_count = models.PositiveIntegerField(_("clicks"), default=0)

@@ -16,8 +16,8 @@ from django.utils import timezone
 from kb.models import SearchClick, SearchEvent
 from kb.models.search_analytics import MAX_QUERY_LENGTH, MAX_URL_LENGTH, normalize_query
 from kb.search.service import SearchResults, clean_query
-from kb.views_counter import is_probably_bot
-from kb.visitor import get_or_create_visitor_id, get_visitor_id
+from sitewide.ids import parse_id
+from sitewide.reader import Reader
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ MAX_RANK = 1000
 
 
 def record_search(
-    request,
+    reader: Reader,
     results_or_query: SearchResults | str,
     *,
     source: str,
@@ -44,7 +44,7 @@ def record_search(
     ``continues``: this request pages through or filters results already shown, so the visitor's
     recent event for the same query is returned instead of counting a second search.
     """
-    if is_probably_bot(request):
+    if reader.is_bot:
         return None
     if isinstance(results_or_query, SearchResults):
         query, language = results_or_query.query, results_or_query.language
@@ -57,7 +57,7 @@ def record_search(
     try:
         with transaction.atomic():
             return _record_search(
-                get_or_create_visitor_id(request),
+                reader.get_or_create_visitor_id(),
                 query=query,
                 language=_language_code(language),
                 source=source,
@@ -97,16 +97,16 @@ def _record_search(visitor_id, *, query, language, source, result_count, fell_ba
     )
 
 
-def record_click(request, event_id, *, rank, url: str) -> SearchClick | None:
+def record_click(reader: Reader, event_id, *, rank, url: str) -> SearchClick | None:
     """Record that the visitor opened the result at ``rank`` of their search ``event_id``.
 
     Only the visitor who searched can add a click to a search: a result link copied into a
     forum post or an email does not inflate the click-through rate. Returns None (and records
     nothing) for bots, unknown or foreign events and impossible ranks.
     """
-    visitor_id = get_visitor_id(request)
-    event_id, rank = _positive_int(event_id), _positive_int(rank)
-    if not visitor_id or not event_id or not rank or rank > MAX_RANK or is_probably_bot(request):
+    visitor_id = reader.visitor_id
+    event_id, rank = parse_id(event_id), parse_id(rank, maximum=MAX_RANK)
+    if not visitor_id or not event_id or not rank or reader.is_bot:
         return None
     try:
         with transaction.atomic():
@@ -119,17 +119,6 @@ def record_click(request, event_id, *, rank, url: str) -> SearchClick | None:
     except Exception:  # analytics must never break the way to the result
         logger.exception("Could not record a search result click")
         return None
-
-
-def _positive_int(value) -> int:
-    text = str(value or "")
-    if len(text) > 12:  # no real id or rank is this long
-        return 0
-    try:
-        number = int(text)
-    except ValueError:
-        return 0
-    return number if number > 0 else 0
 
 
 def _language_code(value) -> str:

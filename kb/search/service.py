@@ -23,6 +23,8 @@ from kb.search.analysis import COMPOUND, WORD, analyzed_terms, normalize, stem
 from kb.search.backend import MultilingualWhooshSearchBackend
 from kb.search.limits import COUNT_LIMIT
 from kb.search.visibility import reader_audiences, visible_urls
+from sitewide.reader import Reader
+from sitewide.text import clean_line
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +38,6 @@ MAX_SPELLING_WORDS = 6
 SNIPPET_CHARACTERS = 220
 #: Facets shown on the search page.
 FACETS = ("content_type", "category", "language")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class SearchUnavailable(Exception):
@@ -90,8 +91,7 @@ class SearchResults:
 
 def clean_query(query: str) -> str:
     """The query as it is searched and recorded: no control characters, bounded, tidy spaces."""
-    query = CONTROL_CHARACTERS.sub(" ", str(query or ""))[:MAX_QUERY_CHARACTERS]
-    return " ".join(query.split())
+    return clean_line(str(query or "")[:MAX_QUERY_CHARACTERS])
 
 
 def query_words(query: str) -> list[str]:
@@ -129,8 +129,8 @@ def _narrowing(**filters) -> str:
     return query.build_query()
 
 
-def _base_queryset(request, words, *, language=None, filters=None, prefix="") -> SearchQuerySet:
-    sqs = SearchQuerySet().filter(_match(words, prefix)).narrow(_narrowing(audience__in=reader_audiences(request)))
+def _base_queryset(reader, words, *, language=None, filters=None, prefix="") -> SearchQuerySet:
+    sqs = SearchQuerySet().filter(_match(words, prefix)).narrow(_narrowing(audience__in=reader_audiences(reader)))
     if language:
         sqs = sqs.narrow(_narrowing(language=language))
     for name, value in (filters or {}).items():
@@ -171,7 +171,7 @@ def highlight(text: str, words: list[str], *, length: int = SNIPPET_CHARACTERS) 
     return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece is escaped above
 
 
-def _visible_hits(request, results, words) -> list[Hit]:
+def _visible_hits(reader, results, words) -> list[Hit]:
     """Re-check each engine hit against the database; drop what this reader may not open.
 
     The link is the one the re-check found in the database where the type gives one (a help
@@ -180,7 +180,7 @@ def _visible_hits(request, results, words) -> list[Hit]:
     by_model = {}
     for result in results:
         by_model.setdefault(result.model._meta.label_lower, []).append(result.pk)
-    allowed = {label: visible_urls(request, label, ids) for label, ids in by_model.items()}
+    allowed = {label: visible_urls(reader, label, ids) for label, ids in by_model.items()}
     hits = []
     for result in results:
         current_urls = allowed.get(result.model._meta.label_lower, {})
@@ -240,7 +240,9 @@ def _run(callable_, *args, **kwargs):
         raise SearchUnavailable(str(error)) from error
 
 
-def search(request, query: str, *, language: str, page: int = 1, per_page: int = 10, filters=None) -> SearchResults:
+def search(
+    reader: Reader, query: str, *, language: str, page: int = 1, per_page: int = 10, filters=None
+) -> SearchResults:
     """A page of permission-checked results for the search page and reports."""
     query = clean_query(query)
     results = SearchResults(query=query, language=language, page=max(1, page), per_page=per_page)
@@ -249,7 +251,7 @@ def search(request, query: str, *, language: str, page: int = 1, per_page: int =
         return results
 
     def execute(lang):
-        sqs = _base_queryset(request, words, language=lang, filters=filters)
+        sqs = _base_queryset(reader, words, language=lang, filters=filters)
         for facet in FACETS:
             sqs = sqs.facet(facet)
         start = (results.page - 1) * per_page
@@ -261,7 +263,7 @@ def search(request, query: str, *, language: str, page: int = 1, per_page: int =
     if total == 0 and not (filters or {}).get("language"):
         total, page_results, facet_counts = _run(execute, None)
         results.fell_back = total > 0
-    results.hits = _visible_hits(request, page_results, words)
+    results.hits = _visible_hits(reader, page_results, words)
     results.total, facet_counts = _without_unseen(total, facet_counts, page_results, results.hits)
     results.facets = {
         name: sorted(values, key=lambda item: -item[1]) for name, values in (facet_counts.get("fields") or {}).items()
@@ -271,7 +273,7 @@ def search(request, query: str, *, language: str, page: int = 1, per_page: int =
     return results
 
 
-def suggest(request, query: str, *, language: str, limit: int = 5) -> list[Hit]:
+def suggest(reader: Reader, query: str, *, language: str, limit: int = 5) -> list[Hit]:
     """Typeahead: the best few permission-checked hits, reader's language first.
 
     The last word, while still being typed (no space after it), also matches title words it
@@ -285,13 +287,13 @@ def suggest(request, query: str, *, language: str, limit: int = 5) -> list[Hit]:
     prefix = words[-1] if still_typing and WORD.fullmatch(words[-1]) else ""
 
     def execute(lang):
-        sqs = _base_queryset(request, words, language=lang, prefix=prefix)
+        sqs = _base_queryset(reader, words, language=lang, prefix=prefix)
         sqs.query.typeahead = True  # no count, best few fast: engines that can, take the shortcut
         # Ask for a few more than shown: some may be dropped by the database re-check.
         return list(sqs[: limit * 2])
 
     page_results = _run(execute, language) or _run(execute, None)
-    return _visible_hits(request, page_results, words)[:limit]
+    return _visible_hits(reader, page_results, words)[:limit]
 
 
 def spelling_suggestion(query: str) -> str:

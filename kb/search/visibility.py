@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from kb.visibility import PUBLIC, page_audiences, reader_audiences, visible_page_ids, visible_page_urls
 
 __all__ = [
+    "ARTICLE_LABEL",
     "PUBLIC",
     "page_audiences",
     "reader_audiences",
@@ -26,7 +27,10 @@ __all__ = [
     "visible_urls",
 ]
 
-#: model label ("app_label.modelname") -> function(request, ids) returning the visible ids, or a
+#: The search-index kind of a help article.
+ARTICLE_LABEL = "kb.articlepage"
+
+#: model label ("app_label.modelname") -> function(reader, ids) returning the visible ids, or a
 #: mapping of the visible ids to their current URLs.
 _checks: dict[str, Callable] = {}
 
@@ -40,21 +44,21 @@ def registered_labels() -> frozenset[str]:
     return frozenset(_checks)
 
 
-def visible_ids(request, model_label: str, ids: Iterable) -> set:
-    """The ids of ``model_label`` objects this request may see; unknown types show nothing."""
-    return set(visible_urls(request, model_label, ids))
+def visible_ids(reader, model_label: str, ids: Iterable) -> set:
+    """The ids of ``model_label`` objects this reader may see; unknown types show nothing."""
+    return set(visible_urls(reader, model_label, ids))
 
 
-def visible_urls(request, model_label: str, ids: Iterable) -> dict[int, str | None]:
-    """The ids of ``model_label`` objects this request may see, each with its current URL from the
+def visible_urls(reader, model_label: str, ids: Iterable) -> dict[int, str | None]:
+    """The ids of ``model_label`` objects this reader may see, each with its current URL from the
     database, or None where the type's check gives none (the index's URL stands)."""
     check = _checks.get(model_label.lower())
     if check is None:
         return {}
-    visible = check(request, [int(pk) for pk in ids])
+    visible = check(reader, [int(pk) for pk in ids])
     if isinstance(visible, Mapping):
         return {int(pk): url for pk, url in visible.items()}
     return dict.fromkeys((int(pk) for pk in visible), None)
 
 
-register("kb.articlepage", visible_page_urls)
+register(ARTICLE_LABEL, visible_page_urls)

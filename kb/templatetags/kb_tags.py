@@ -5,6 +5,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 
 from kb.visibility import visible_pages
+from sitewide.reader import reader_of
 
 register = template.Library()
 
@@ -21,7 +22,9 @@ def language_links(context, page=None):
     current = get_language()
     translations = {}
     if page is not None and getattr(page, "pk", None):
-        for translation in visible_pages(page.get_translations(inclusive=True), request).select_related("locale"):
+        for translation in visible_pages(page.get_translations(inclusive=True), reader_of(request)).select_related(
+            "locale"
+        ):
             translations[translation.locale.language_code] = translation.get_url(request)
     links = []
     for code, _name in settings.LANGUAGES:

@@ -3,13 +3,13 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from sitewide.errors import ActionRefused
+
+__all__ = ["ActionRefused", "can_handle_tickets", "can_read_tickets", "require_agent"]
+
 #: Granted to the "Support agents" group by support's migrations; superusers have every permission.
 HANDLE_TICKETS = "support.change_ticket"
 READ_TICKETS = "support.view_ticket"
-
-
-class ActionRefused(ValueError):
-    """The action is allowed but this input cannot be applied; the message is shown to the agent."""
 
 
 def can_read_tickets(user) -> bool:

@@ -16,11 +16,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sitewide.text import clean_text
 from support.actions.audit import REPLIED, log_ticket_action
 from support.actions.permissions import ActionRefused, require_agent
 from support.models import Ticket, TicketMessage
 from support.models.tickets import MAX_DESCRIPTION_LENGTH
-from support.text import clean_text
 
 logger = logging.getLogger(__name__)
 

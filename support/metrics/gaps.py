@@ -17,13 +17,12 @@ Rules, as implemented:
 import hashlib
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Subquery
-from django.http import HttpRequest
 
 from kb.models import SearchEvent
 from kb.search.service import SearchUnavailable, search
+from sitewide.reader import Reader
 from support.journey import JOURNEY_LOOKBACK
 from support.metrics.period import Period
 from support.models import Event, Ticket
@@ -93,20 +92,13 @@ class SubjectGaps:
     unavailable: bool = False
 
 
-def _public_reader() -> HttpRequest:
-    """An anonymous reader: a gap is an article the customer could not have found."""
-    request = HttpRequest()
-    request.user = AnonymousUser()
-    request.session = {}
-    return request
-
-
 def has_matching_article(subject: str, language: str) -> bool:
     """Whether the top hits for this subject include a help article in ``language`` (cached)."""
     key = "support:gap:" + hashlib.sha256(f"{language}\0{subject}".encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        results = search(_public_reader(), subject, language=language, per_page=TOP_HITS)
+        # An anonymous reader: a gap is an article the customer could not have found.
+        results = search(Reader.anonymous(language), subject, language=language, per_page=TOP_HITS)
         found = any(hit.type == "article" and hit.language == language for hit in results.hits[:TOP_HITS])
         cache.set(key, found, GAP_CACHE_SECONDS)
     return found

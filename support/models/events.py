@@ -5,7 +5,7 @@ shown or opened, "this solved my problem", a contact form started, a ticket open
 a forum answer accepted). Nothing is counted by hand: reports group and join these rows.
 
 Only support.events.record_event writes them. A reader is identified by ``visitor_id`` (the random
-first-party cookie of kb.visitor) and, when logged in, ``user``: never an IP address.
+first-party cookie of sitewide.visitor) and, when logged in, ``user``: never an IP address.
 """
 
 from django.conf import settings
@@ -41,7 +41,7 @@ class Event(models.Model):
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    #: The random first-party visitor id (kb.visitor), 32 hex digits; "" when unknown.
+    #: The random first-party visitor id (sitewide.visitor), 32 hex digits; "" when unknown.
     visitor_id = models.CharField(_("visitor"), max_length=32, blank=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -12,7 +12,7 @@ MAX_COMMENT_LENGTH = 1000
 class ArticleVote(models.Model):
     """A reader's answer for one revision of an article; changing the answer updates this row.
 
-    ``voter_key`` is "user:<id>" for a logged-in reader, else "visitor:<visitor id>" (kb.visitor):
+    ``voter_key`` is "user:<id>" for a logged-in reader, else "visitor:<visitor id>" (sitewide.visitor):
     never an IP address. A new live revision of the article can collect a new vote from the same
     voter, so helpfulness can be followed across rewrites.
     """

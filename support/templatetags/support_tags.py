@@ -2,6 +2,7 @@
 
 from django import template
 
+from sitewide.reader import reader_of
 from support.vote_widget import widget_context
 from support.votes import current_vote
 
@@ -14,4 +15,4 @@ def article_vote(context, page):
     request = context["request"]
     if getattr(request, "is_preview", False) or not page.pk:  # an editor's preview: nothing to vote on yet
         return {"hidden": True}
-    return widget_context(request, page, current_vote(request, page), related=context.get("related"))
+    return widget_context(request, page, current_vote(reader_of(request), page), related=context.get("related"))

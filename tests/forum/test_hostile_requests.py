@@ -40,7 +40,7 @@ def requests_for(world, value):
         ("get", topic.get_absolute_url(), {"page": value}),
         ("get", f"{reverse('forum:topic_short', args=[topic.pk])}{quote(value[:50], safe='') or '-'}/", {}),
         ("get", reverse("forum:similar"), {"q": value, "visit": value}),
-        ("get", reverse("forum:open_similar"), {"url": value, "rank": value, "q": value}),
+        ("get", reverse("support:open_result"), {"kind": value, "id": value, "rank": value, "flow": "forum"}),
         ("get", reverse("forum:new_topic"), {"category": value}),
         ("post", reverse("forum:new_topic"), {"category": value, "title": value, "body": value, "tags": value}),
         ("post", reverse("forum:new_topic"), {"category": category.pk, "title": value, "body": value}),

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from kb.models import ArticlePage
-from kb.visitor import VISITOR_COOKIE
+from sitewide.visitor import VISITOR_COOKIE
 from support.models import ArticleVote, Event
 from tests.factories import BROWSER_HEADERS, UserFactory, make_article
 from tests.support.helpers import CRAWLER, INLINE, a_reader, vote_url

@@ -40,13 +40,14 @@ def test_a_community_answer_is_suggested_and_opening_it_is_recorded(ask):
     assert "Grinder motor hums after descaling" in html and "Community" in html
     assert f"{OPEN}?visit={visit}" in html and f"id={topic.pk}" in html
     shown = Event.objects.get(kind=Event.Kind.SUGGESTIONS_SHOWN)
-    assert shown.data == {"article_ids": [], "results": [f"forum.topic:{topic.pk}"]}
+    assert shown.data == {"results": [{"kind": "forum.topic", "id": topic.pk, "title": topic.title}]}
 
     response = reader.get(OPEN, {"kind": "forum.topic", "id": topic.pk, "visit": visit, "flow": "contact", "rank": 1})
 
     assert response.status_code == 302 and response["Location"] == topic.get_absolute_url()
     opened = Event.objects.get(kind=Event.Kind.SUGGESTION_OPENED)
-    assert (opened.visit_id, opened.rank, opened.data) == (visit, 1, {"result": f"forum.topic:{topic.pk}"})
+    result = {"kind": "forum.topic", "id": topic.pk, "title": topic.title}
+    assert (opened.visit_id, opened.rank, opened.data) == (visit, 1, {"result": result})
 
 
 def test_a_topic_in_a_restricted_category_is_never_suggested_or_opened_for_outsiders(ask):

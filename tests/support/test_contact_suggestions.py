@@ -47,7 +47,7 @@ def test_each_list_shown_is_recorded_with_the_visit_the_query_and_the_articles(w
 
     shown = Event.objects.get(kind=Event.Kind.SUGGESTIONS_SHOWN)
     assert (shown.visit_id, shown.flow, shown.query, shown.language) == (visit, "contact", "wireless dropping", "en")
-    assert shown.data == {"article_ids": [wifi_article.pk], "results": [f"kb.articlepage:{wifi_article.pk}"]}
+    assert shown.data == {"results": [{"kind": "kb.articlepage", "id": wifi_article.pk, "title": wifi_article.title}]}
 
 
 def test_nothing_is_recorded_when_nothing_matches_or_too_little_was_typed(wifi_article):

@@ -4,7 +4,8 @@ import pytest
 from django.db import DatabaseError
 from django.test import Client, RequestFactory
 
-from kb.visitor import VISITOR_COOKIE
+from sitewide.reader import Reader, reader_of
+from sitewide.visitor import VISITOR_COOKIE
 from support.events import record_event
 from support.models import Event
 from tests.factories import BROWSER_HEADERS, BROWSER_USER_AGENT, UserFactory, make_article
@@ -30,7 +31,9 @@ def test_an_event_takes_the_visitor_and_language_from_the_request(article):
     request = reader_request()
     request.COOKIES[VISITOR_COOKIE] = "a" * 32
 
-    event = record_event(Event.Kind.SUGGESTION_OPENED, request=request, flow="contact", article=article, rank=2)
+    event = record_event(
+        Event.Kind.SUGGESTION_OPENED, reader=reader_of(request), flow="contact", article=article, rank=2
+    )
 
     event.refresh_from_db()
     assert (event.visitor_id, event.language, event.flow, event.article_id, event.rank) == (
@@ -46,15 +49,15 @@ def test_an_event_takes_the_visitor_and_language_from_the_request(article):
 def test_an_event_of_a_logged_in_reader_names_the_user():
     user = UserFactory()
 
-    event = record_event(Event.Kind.CONTACT_STARTED, request=reader_request(user=user), visit_id="v" * 32)
+    event = record_event(Event.Kind.CONTACT_STARTED, reader=reader_of(reader_request(user=user)), visit_id="v" * 32)
 
     assert event.user == user and event.visit_id == "v" * 32
 
 
 @pytest.mark.django_db
 def test_a_bot_records_no_event():
-    assert record_event(Event.Kind.CONTACT_STARTED, request=reader_request(user_agent=CRAWLER)) is None
-    assert record_event(Event.Kind.CONTACT_STARTED, request=reader_request(user_agent="")) is None
+    assert record_event(Event.Kind.CONTACT_STARTED, reader=reader_of(reader_request(user_agent=CRAWLER))) is None
+    assert record_event(Event.Kind.CONTACT_STARTED, reader=reader_of(reader_request(user_agent=""))) is None
 
     assert not Event.objects.exists()
 
@@ -111,3 +114,31 @@ def test_an_article_read_from_the_contact_suggestions_is_read_within_that_visit(
 
     event = Event.objects.get(kind=Event.Kind.ARTICLE_VIEWED)
     assert (event.flow, event.visit_id) == ("contact", "e" * 32)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "kind, data",
+    [
+        (Event.Kind.VOTED, {"helpful": "yes"}),
+        (Event.Kind.VOTED, {"helpfull": True}),
+        (Event.Kind.SUGGESTIONS_SHOWN, {"article_ids": [1, 2]}),
+        (Event.Kind.SUGGESTIONS_SHOWN, {"results": [{"kind": "forum.topic", "id": "7", "title": "x"}]}),
+        (Event.Kind.SUGGESTIONS_SHOWN, {"results": {"kind": "forum.topic", "id": 7}}),
+        (Event.Kind.SUGGESTION_OPENED, {"result": "forum.topic:7"}),
+        (Event.Kind.SUGGESTION_OPENED, {"result": {"kind": "forum.topic", "id": True}}),
+        (Event.Kind.CONTACT_STARTED, {"anything": 1}),
+    ],
+)
+def test_data_of_an_undeclared_shape_is_refused_and_nothing_is_written(kind, data):
+    with pytest.raises(ValueError):
+        record_event(kind, reader=Reader.anonymous("en"), data=data)
+    assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_data_of_the_declared_shape_is_stored():
+    result = {"kind": "forum.topic", "id": 7, "title": "Grinder noise"}
+    event = record_event(Event.Kind.SUGGESTIONS_SHOWN, reader=Reader.anonymous("en"), data={"results": [result]})
+    event.refresh_from_db()
+    assert event.data == {"results": [result]}

@@ -12,7 +12,7 @@ import pytest
 from django.core.signing import b64_decode
 from django.test import Client
 
-from kb.visitor import VISITOR_COOKIE
+from sitewide.visitor import VISITOR_COOKIE
 from support import tickets
 from support.models import Event, Ticket, TicketMessage
 from support.tickets import open_ticket

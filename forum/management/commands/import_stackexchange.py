@@ -10,8 +10,8 @@ from django.core.validators import validate_unicode_slug
 from tqdm import tqdm
 
 from forum.importing import DumpUnreadable, StackExchangeImporter
-from forum.markdown import BIDI_CONTROLS
 from forum.models import Category
+from sitewide.text import BIDI_CONTROLS
 
 MAX_NAME_CHARACTERS = Category._meta.get_field("name").max_length
 MAX_SLUG_CHARACTERS = Category._meta.get_field("slug").max_length

@@ -1,8 +1,13 @@
-"""Which live help articles a post links to, resolved from the post's URLs to pages.
+"""The one resolver from a URL on this site back to the help article it shows.
+
+Used where only a URL is known: the links in a forum answer or post (an answer that links an
+article counts for it), and anything else that reads links out of text. Search hits never come
+through here: a hit already names its model and id.
 
 A link counts when it points at this site (a relative URL, or an absolute one whose host is
-BASE_URL's or a Wagtail Site's) and its path, after the language prefix, is the URL path of a
-live ArticlePage under that language's help center.
+BASE_URL's or a Wagtail Site's) and its path is the language prefix followed by the URL path of a
+live ArticlePage below that language's site root (Wagtail's i18n URLs; the roots come from
+Wagtail's cached site root paths).
 """
 
 from html.parser import HTMLParser
@@ -11,8 +16,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from wagtail.models import Site
 
-from kb.importing import HOME_KEY
-from kb.models import ArticlePage, HelpCenterPage
+from kb.models import ArticlePage
 
 MAX_LINKS = 20
 
@@ -54,25 +58,20 @@ def local_paths(html: str) -> list[str]:
 
 
 def articles_by_path(paths) -> dict:
-    """{path: live ArticlePage} for the site paths ("/en/category/article/") that are articles."""
-    wanted = {}
-    languages = dict(settings.LANGUAGES)
+    """{path: live ArticlePage} for the site paths ("/en/category/article/") that are articles (one query)."""
+    roots = {}
+    for _site_id, root_path, _root_url, language_code in Site.get_site_root_paths():
+        roots.setdefault(language_code, root_path)
+    url_paths = {}
     for path in paths:
-        parts = path.strip("/").split("/", 1)
-        if len(parts) == 2 and parts[0] in languages and parts[1]:
-            wanted[path] = (parts[0], parts[1].rstrip("/") + "/")
-    if not wanted:
+        language, _slash, rest = str(path).lstrip("/").partition("/")
+        if language in roots and rest:
+            url_paths[path] = roots[language] + rest.rstrip("/") + "/"
+    if not url_paths:
         return {}
-    homes = {
-        home.locale.language_code: home.url_path
-        for home in HelpCenterPage.objects.filter(
-            translation_key=HOME_KEY, locale__language_code__in={lang for lang, _rest in wanted.values()}
-        ).select_related("locale")
-    }
-    url_paths = {path: homes[lang] + rest for path, (lang, rest) in wanted.items() if lang in homes}
     articles = {
         article.url_path: article
-        for article in ArticlePage.objects.live().filter(url_path__in=url_paths.values()).select_related("locale")
+        for article in ArticlePage.objects.live().filter(url_path__in=set(url_paths.values())).select_related("locale")
     }
     return {path: articles[url_path] for path, url_path in url_paths.items() if url_path in articles}
 
