@@ -2,10 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.contrib.typed_table_block.blocks import TypedTableBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "code", "superscript", "subscript"]
+#: A table cell holds a short phrase: a key combination, a port, a word or two with a link.
+TABLE_CELL_FEATURES = ["bold", "italic", "link", "code"]
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -63,6 +66,33 @@ class CodeBlock(blocks.StructBlock):
         preview_value = {"language": "shell", "code": "sudo apt install gnome-tweaks"}
 
 
+class TableBlock(TypedTableBlock):
+    """A table of short rich-text cells (keyboard shortcuts, ports); column headings are plain text.
+
+    Wagtail's typed table, so editors add and move rows and columns in the page editor, and a
+    cell's links are page links like the text's. Columns whose headings are all empty render
+    without a header row.
+    """
+
+    text = blocks.RichTextBlock(features=TABLE_CELL_FEATURES, required=False, label=_("Text"))
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["has_headings"] = bool(value) and any(column["heading"] for column in value.columns)
+        return context
+
+    class Meta:
+        icon = "table"
+        template = "blocks/table.html"
+        label = _("Table")
+        description = _("Rows and columns of short text, such as keyboard shortcuts.")
+        preview_value = {
+            "columns": [{"type": "text", "heading": "Action"}, {"type": "text", "heading": "Shortcut"}],
+            "rows": [{"values": ["<p>Zoom in</p>", "<p><b>Alt+Super+=</b></p>"]}],
+            "caption": "",
+        }
+
+
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock()
     caption = blocks.CharBlock(required=False, max_length=250)
@@ -99,5 +129,6 @@ class ArticleBodyBlock(blocks.StreamBlock):
     steps = StepsBlock()
     callout = CalloutBlock()
     code = CodeBlock()
+    table = TableBlock()
     image = ImageBlock()
     video = VideoBlock()

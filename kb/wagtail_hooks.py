@@ -7,10 +7,17 @@ from wagtail.snippets.models import register_snippet
 
 from kb.models import ArticlePage
 from kb.reports import SearchesWithoutResultsReportView, SearchSummaryReportView, TopSearchQueriesReportView
+from kb.rich_text import PageLinkWithAnchorHandler
 from kb.views_counter import record_article_view
 from kb.viewsets import ProductViewSet
 
 register_snippet(ProductViewSet)
+
+
+# After Wagtail's own features (order 0), so this handler replaces its "page" link type.
+@hooks.register("register_rich_text_features", order=1)
+def register_page_links_with_sections(features):
+    features.register_link_type(PageLinkWithAnchorHandler)
 
 
 @hooks.register("before_serve_page")

@@ -25,7 +25,7 @@ README_ACCOUNT = re.compile(r"^\|[^|]+\|\s*(\S+@example\.com)\s*\|\s*(\S+)\s*\|$
 
 @pytest.fixture
 def small_corpus(settings, tmp_path):
-    shutil.copytree(FIXTURES / "articles", tmp_path / "gnome-help")
+    shutil.copytree(FIXTURES / "articles", tmp_path / "gnome-help-structured")
     settings.CORPORA_DIR = tmp_path
     return tmp_path
 

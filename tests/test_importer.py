@@ -168,7 +168,7 @@ def test_bad_files_are_reported_one_line_each_and_the_good_ones_still_import(hel
         "unknown-locale.md": "unknown locale 'tlh'",
         "no-title.md": "no title",
         "not-utf8.md": "not UTF-8",
-        "nul-bytes.md": "no front matter",
+        "nul-bytes.md": "contains NUL bytes",
         "huge.md": f"larger than {MAX_FILE_BYTES} bytes",
         "same-slug-as-good-article.md": "slug",
     }

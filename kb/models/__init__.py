@@ -1,6 +1,13 @@
 """The knowledge base's models. Submodules by concern; this module only re-exports."""
 
-from kb.models.pages import ArticlePage, ArticlePageTag, CategoryPage, HelpCenterPage, RelatedArticle
+from kb.models.pages import (
+    ArticlePage,
+    ArticlePageTag,
+    CategoryPage,
+    HelpCenterPage,
+    RelatedArticle,
+    section_anchors,
+)
 from kb.models.products import Product
 from kb.models.search_analytics import SearchClick, SearchEvent
 from kb.models.stats import ArticleDailyView
@@ -15,4 +22,5 @@ __all__ = [
     "RelatedArticle",
     "SearchClick",
     "SearchEvent",
+    "section_anchors",
 ]

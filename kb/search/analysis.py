@@ -22,7 +22,7 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
-from whoosh.analysis import Filter, LowercaseFilter, StopFilter, Tokenizer
+from whoosh.analysis import Filter, StopFilter, Tokenizer
 from whoosh.analysis.acore import Token
 from whoosh.lang.stopwords import stoplists
 
@@ -103,10 +103,22 @@ class NormalizingTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
+        # Hyphenated words are rare: their positions are only looked up when the text has a hyphen.
+        compounds = "-" in text or "\u2010" in text
         word_positions = {}
-        for position, match in enumerate(WORD.finditer(text)):
-            word_positions[match.start()] = position
-            yield self._fill(token, match.group(0), position, match, start_pos, start_char, keeporiginal)
+        if chars or keeporiginal or compounds:
+            for position, match in enumerate(WORD.finditer(text)):
+                word_positions[match.start()] = position
+                yield self._fill(token, match.group(0), position, match, start_pos, start_char, keeporiginal)
+        else:
+            # The indexing path, inlined: this loop runs once for every word of every document.
+            for position, match in enumerate(WORD.finditer(text)):
+                token.text = match.group()
+                token.boost, token.stopped = 1.0, False
+                if positions:
+                    token.pos = start_pos + position
+                yield token
+            return
         for match in COMPOUND.finditer(text):
             joined = re.sub(r"[-\u2010]", "", match.group(0))
             position = word_positions.get(match.start(), 0)
@@ -140,19 +152,22 @@ class ScriptStemFilter(Filter):
             yield token
 
 
+# The tokenizer case-folds (normalize), so no analyzer needs a lowercase filter.
+
+
 def text_analyzer():
     """For article bodies and summaries: stop words out, words stemmed."""
-    return NormalizingTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1) | ScriptStemFilter()
+    return NormalizingTokenizer() | StopFilter(stoplist=STOP_WORDS, minsize=1) | ScriptStemFilter()
 
 
 def title_analyzer():
     """For titles: every word counts, stemmed."""
-    return NormalizingTokenizer() | LowercaseFilter() | ScriptStemFilter()
+    return NormalizingTokenizer() | ScriptStemFilter()
 
 
 def words_analyzer():
     """Titles word by word, unstemmed: what typeahead matches a half-typed word against."""
-    return NormalizingTokenizer() | LowercaseFilter()
+    return NormalizingTokenizer()
 
 
 def analyzed_terms(text: str, *, keep_stop_words: bool = False) -> list[str]:

@@ -9,7 +9,14 @@ Three differences from haystack's own Whoosh backend:
   background thread, where it can be lost or land after a later one. Here every write takes a
   lock (a thread lock in the process, an flock on a file for other processes on the machine)
   and then writes synchronously, so concurrent publishes queue and all land;
-* a missing index is never silently recreated empty (see :class:`SearchIndexMissing`);
+* a missing index is never silently recreated empty (see :class:`SearchIndexMissing`), and an
+  index built with another schema is not used until it is rebuilt (:class:`SearchIndexOutdated`);
+* the schema indexes only what is searched: no second, unstemmed copy of the body for haystack's
+  spelling suggestions (the ``spelling`` field serves them, public words only), and fields the
+  search index declares ``indexed=False`` (url, summary) are stored, not analysed;
+* a large write is a bulk write: one commit, deletions through one searcher, and the analysis
+  spread over the machine's cores when allowed (:func:`parallel_writes`; rebuild_index,
+  update_index and the importers);
 * searches are planned for speed on a pure-Python engine (see :meth:`search`): narrowing
   (audiences, language, facet filters) is a cached document set, not part of the scored query;
   a word found in a large share of documents ranks documents but does not on its own make one
@@ -18,6 +25,7 @@ Three differences from haystack's own Whoosh backend:
 
 import copy
 import fcntl
+import logging
 import os
 import threading
 from collections import Counter, OrderedDict
@@ -31,12 +39,13 @@ from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
-from whoosh.fields import ID, TEXT
+from whoosh.fields import ID, STORED, TEXT
 from whoosh.qparser import OrGroup, QueryParser
 
 from kb.search.limits import COUNT_LIMIT
 
 _process_lock = threading.RLock()
+logger = logging.getLogger(__name__)
 
 
 class SearchIndexMissing(Exception):
@@ -50,8 +59,22 @@ class SearchIndexMissing(Exception):
     """
 
 
+class SearchIndexOutdated(SearchIndexMissing):
+    """The index on disk was built with another schema (fields or their formats changed since).
+
+    Reading or writing it with this code's schema would misread its postings, so it is treated
+    like a missing index until an operator rebuilds it (``rebuild_index``; ``load_demo`` does).
+    """
+
+
 #: Commands that may create the index (a counter: they nest, e.g. rebuild_index -> update_index).
 _creation_allowed = 0
+#: Bulk writes may fork writer processes (a counter: see parallel_writes).
+_parallel_allowed = 0
+#: A write of at least this many documents is a bulk write.
+BULK_WRITE_MIN = 200
+#: Documents handed to a writer process at a time in a parallel bulk write.
+PARALLEL_BATCH = 50
 
 
 @contextmanager
@@ -65,6 +88,37 @@ def index_creation_allowed():
     finally:
         with _process_lock:
             _creation_allowed -= 1
+
+
+@contextmanager
+def parallel_writes():
+    """Within this block, a bulk write spreads its analysis over the machine's cores.
+
+    Whoosh's multi-process writer forks worker processes, each writing a segment of its own.
+    Only commands ask for it (rebuild_index, update_index, the importers): a web server's
+    process never forks from its request threads.
+    """
+    global _parallel_allowed
+    with _process_lock:
+        _parallel_allowed += 1
+    try:
+        yield
+    finally:
+        with _process_lock:
+            _parallel_allowed -= 1
+
+
+def writer_processes() -> int:
+    """How many processes a parallel bulk write uses: the cores this process may run on, up to 4."""
+    return max(1, min(4, len(os.sched_getaffinity(0))))
+
+
+def schema_signature(schema) -> list[tuple]:
+    """What must match between an index on disk and the code: each field's type and format."""
+    return sorted(
+        (name, type(field).__name__, type(field.format).__name__ if field.format else "", bool(field.stored))
+        for name, field in schema.items()
+    )
 
 
 def _site_has_searchable_content(unified_index) -> bool:
@@ -345,6 +399,16 @@ class MultilingualWhooshSearchQuery(WhooshSearchQuery):
 class MultilingualWhooshSearchBackend(WhooshSearchBackend):
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
+        # haystack asks Whoosh for spelling words of the body field, a second unstemmed copy of
+        # every document's words (restricted ones too); suggestions use SPELLING_FIELD instead.
+        content_field = schema[content_field_name]
+        schema.remove(content_field_name)
+        content_field.spelling = False
+        schema.add(content_field_name, content_field)
+        for field in fields.values():
+            if field.indexed is False and not field.is_multivalued:
+                schema.remove(field.index_fieldname)
+                schema.add(field.index_fieldname, STORED())
         for name, field in list(schema.items()):
             if name.endswith(COLUMN_FIELD_SUFFIX):
                 # Facet values are whole strings ("Color management"), not analysed words.
@@ -356,6 +420,22 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
 
     def index_exists(self) -> bool:
         return os.path.isdir(self.path) and whoosh_index.exists_in(self.path)
+
+    def index_is_current(self) -> bool:
+        """Whether the index exists and was built with this code's schema."""
+        if not self.index_exists():
+            return False
+        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
+        return self._stored_schema_matches(self.build_schema(fields)[1])
+
+    def _stored_schema_matches(self, schema) -> bool:
+        return schema_signature(whoosh_index.open_dir(self.path).schema) == schema_signature(schema)
+
+    def refuse_outdated_index(self) -> None:
+        if self.index_exists() and not self._stored_schema_matches(self.schema):
+            raise SearchIndexOutdated(
+                f"The search index at {self.path} was built with another schema: run `manage.py rebuild_index`."
+            )
 
     def refuse_missing_index(self) -> None:
         """Raise SearchIndexMissing unless the index exists or may be created now."""
@@ -382,6 +462,10 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
             return
         self.refuse_missing_index()
         super().setup()
+        if not _creation_allowed and not self._stored_schema_matches(self.schema):
+            # An operator's command may go on: it is about to clear the index and build it anew.
+            self.setup_complete = False
+            self.refuse_outdated_index()
         # Terms joined without an operator match any of them (BM25 ranks documents that match
         # more of them higher): customers type whole sentences, and requiring every word would
         # find nothing. No coordination bonus (OrGroup.factory): it made scoring 3x slower for
@@ -528,27 +612,71 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
                     fcntl.flock(lock_file, fcntl.LOCK_UN)
 
     def update(self, index, iterable, commit=True):
+        """Index these objects in one commit, replacing their earlier documents.
+
+        A write of BULK_WRITE_MIN documents or more prepares them as the writer goes (so with
+        :func:`parallel_writes`, the worker processes analyse one batch while this one prepares
+        the next), and the index's ``preload(objects)``, where it has one, reads what preparing
+        needs for all of them at once.
+        """
         if not self.setup_complete:
             self.setup()
-        documents = []
-        for obj in iterable:
+        objects = list(iterable)
+        if not objects:
+            return
+        bulk = len(objects) >= BULK_WRITE_MIN
+        if hasattr(index, "preload"):
+            index.preload(objects)
+        documents = self._documents(index, objects)
+        if not bulk:
+            documents = list(documents)  # prepared before the lock is taken: a publish holds it briefly
+            if not documents:
+                return
+        with self.write_lock():
+            self.refuse_outdated_index()
+            parallel = bulk and _parallel_allowed and writer_processes() > 1
+            if parallel:
+                writer = self.index.writer(
+                    procs=writer_processes(), multisegment=True, batchsize=PARALLEL_BATCH, timeout=60
+                )
+            else:
+                writer = self.index.writer(timeout=60)
+            before = self.index.doc_count()
+            added = deleted = 0
+            try:
+                # One searcher finds every document to replace (Whoosh's update_document opens
+                # one per document, reading every segment each time).
+                searcher = writer.searcher() if before else None
+                try:
+                    for document in documents:
+                        if searcher is not None:
+                            deleted += writer.delete_by_term("id", document["id"], searcher=searcher)
+                        writer.add_document(**document)
+                        added += 1
+                finally:
+                    if searcher is not None:
+                        searcher.close()
+            except BaseException:
+                writer.cancel()
+                raise
+            if not added:
+                writer.cancel()
+                return
+            writer.commit()
+            if parallel and self.index.doc_count() != before - deleted + added:
+                # A worker process that died takes its segment with it, without an error here.
+                raise RuntimeError(
+                    f"A parallel index write lost documents ({added} written): run `manage.py rebuild_index`."
+                )
+
+    def _documents(self, index, objects):
+        for obj in objects:
             try:
                 document = index.full_prepare(obj)
             except SkipDocument:
                 continue
             document.pop("boost", None)
-            documents.append({key: self._from_python(value) for key, value in document.items()})
-        if not documents:
-            return
-        with self.write_lock():
-            writer = self.index.writer(timeout=60)
-            try:
-                for document in documents:
-                    writer.update_document(**document)
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
+            yield {key: self._from_python(value) for key, value in document.items()}
 
     def segment_count(self) -> int:
         """How many segments the index on disk has now (each search reads every one)."""
@@ -574,9 +702,11 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         with self.write_lock():
+            self.refuse_outdated_index()
             writer = self.index.writer(timeout=60)
-            for identifier in identifiers:
-                writer.delete_by_term("id", identifier)
+            with writer.searcher() as searcher:
+                for identifier in identifiers:
+                    writer.delete_by_term("id", identifier, searcher=searcher)
             writer.commit()
 
     def delete_index(self):

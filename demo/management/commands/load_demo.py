@@ -11,11 +11,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from haystack import connections
 from wagtail.models import Site
 
 from forum.demo import load_demo_forum
+from forum.models import Topic
 from kb.importing import ensure_help_center
 from kb.management.commands.import_articles import run_import
+from kb.models import ArticlePage
 from kb.search.backend import index_creation_allowed
 from support.demo import load_demo_support
 
@@ -39,14 +42,17 @@ class Command(BaseCommand):
     def handle(self, *args, no_progress=False, **options):
         # Building the demo is an operator's rebuild: the first publish may create the index.
         with index_creation_allowed():
+            rebuild = self.prepare_search_index()
             self.load(no_progress=no_progress)
+            if rebuild:
+                call_command("rebuild_index", interactive=False, verbosity=0)
         self.stdout.write(self.style.SUCCESS("Demo site ready."))
 
     def load(self, *, no_progress):
         for code, _name in settings.LANGUAGES:
             ensure_help_center(code)
         self.configure_site()
-        corpus = settings.CORPORA_DIR / "gnome-help"
+        corpus = settings.CORPORA_DIR / "gnome-help-structured"
         if corpus.is_dir():
             result = run_import(corpus, stdout=self.stdout, stderr=self.stderr, progress=not no_progress)
             self.stdout.write(
@@ -58,7 +64,19 @@ class Command(BaseCommand):
         self.create_accounts()
         self.stdout.write(f"Support demo: {load_demo_support()} contact visits added")
         self.stdout.write(load_demo_forum(progress=not no_progress, stderr=self.stderr))
-        call_command("update_index", verbosity=0, remove=True)
+
+    def prepare_search_index(self) -> bool:
+        """Start a new index when the one on disk is missing or was built with another schema.
+
+        The importers index what they write, so a new site's index fills as the demo loads.
+        Returns whether the site already had content: what a re-run leaves unchanged is not
+        written again, so that index is then rebuilt at the end.
+        """
+        backend = connections["default"].get_backend()
+        if not hasattr(backend, "index_is_current") or backend.index_is_current():
+            return False
+        call_command("clear_index", interactive=False, verbosity=0)
+        return ArticlePage.objects.exists() or Topic.objects.exists()
 
     def configure_site(self):
         """Absolute links (sitemap, feeds, emails) use BASE_URL's host, not Wagtail's "localhost:80"."""

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from tqdm import tqdm
 
-from kb.importing import ImportResult, find_article_files, import_file
+from kb.importing import ImportResult, ImportRun, find_article_files
 
 
 class Command(BaseCommand):
@@ -44,18 +44,20 @@ class UnendedOutput:
 
 
 def run_import(path: Path, *, stdout, stderr, progress: bool = True) -> ImportResult:
+    """Import every article file under ``path``: errors and warnings one line each on ``stderr``."""
     files = find_article_files(path)
-    result = ImportResult()
     if isinstance(stderr, OutputWrapper):
         stderr = UnendedOutput(stderr)
-    bar = tqdm(files, desc="Importing articles", unit="file", disable=not progress, file=stderr, dynamic_ncols=True)
-    claimed = {}
-    for file in bar:
-        outcome, error = import_file(file, claimed)
-        setattr(result, outcome, getattr(result, outcome) + 1)
+    run = ImportRun(files)
+    bar = tqdm(
+        total=len(files), desc="Importing articles", unit="file", disable=not progress, file=stderr, dynamic_ncols=True
+    )
+    for file, error in run.import_each():
+        bar.update(1)
         if error:
-            line = f"{file}: {error}"
-            result.errors.append(line)
-            bar.write(line, file=stderr)
+            bar.write(f"{file}: {error}", file=stderr)
     bar.close()
+    result = run.finish()
+    for line in result.warnings:
+        stderr.write(f"{line}\n")
     return result
