@@ -16,6 +16,7 @@ from kb.models import ArticlePage, CategoryPage
 from kb.search import backend as search_backend
 from kb.search.backend import BULK_WRITE_MIN, parallel_writes
 from kb.search.indexing import index_pages
+from tests.factories.forum import make_topic
 from tests.search_helpers import publish_article
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,15 @@ def test_an_index_built_with_another_schema_is_unavailable_until_rebuilt(
 
     assert client.get("/healthz").status_code == 200
     assert "Calibrate the colour printer" in client.get("/en/search/", {"q": "printer"}).content.decode()
+
+
+def test_rebuild_index_writes_articles_and_forum_topics_in_one_commit(help_centers, tmp_path):
+    write_articles(tmp_path, 3)
+    call_command("import_articles", str(tmp_path), "--no-progress", stdout=None)
+    topic = make_topic("Descaling the machine")
+
+    call_command("rebuild_index", interactive=False, verbosity=0)
+
+    backend = connections["default"].get_backend()
+    assert len(indexed_ids()) == 4 and f"forum.topic.{topic.pk}" in indexed_ids()
+    assert backend.index.latest_generation() == 1, "the new index's one commit: no article-only state in between"

@@ -27,6 +27,7 @@ import copy
 import fcntl
 import logging
 import os
+import pickle
 import threading
 from collections import Counter, OrderedDict
 from contextlib import contextmanager
@@ -37,6 +38,7 @@ from haystack import connections
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
+from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
 from whoosh.fields import ID, STORED, TEXT
@@ -166,6 +168,10 @@ FILTER_CACHE_SIZE = 64
 SEARCHER_POOL_SIZE = 8
 #: The field spelling suggestions come from: public documents' words only (kb.search_indexes).
 SPELLING_FIELD = "spelling"
+#: Fields only ever asked "which documents contain this word (or prefix)": spelling suggestions
+#: and the title's words for a word still being typed. No phrase is searched in them, so they keep
+#: word counts, not each word's positions (a third of a rebuild's postings, never read).
+WORD_ONLY_FIELDS = (SPELLING_FIELD, "title_words")
 #: Corrections tried per word: a word of a document since removed or made private stays in the
 #: term list until its segment is merged, so each candidate must still be in a live document.
 SPELLING_CANDIDATES = 5
@@ -396,7 +402,121 @@ class MultilingualWhooshSearchQuery(WhooshSearchQuery):
         return clone
 
 
+class _Write:
+    """One open writer: documents replace those with the same id, then one commit.
+
+    Takes no lock itself: the caller holds the backend's write lock from start to commit.
+    """
+
+    def __init__(self, backend, *, parallel: bool):
+        backend.refuse_outdated_index()
+        self.index = backend.index
+        self.parallel = parallel and _parallel_allowed and writer_processes() > 1
+        if self.parallel:
+            self.writer = self.index.writer(
+                procs=writer_processes(), multisegment=True, batchsize=PARALLEL_BATCH, timeout=60
+            )
+        else:
+            self.writer = self.index.writer(timeout=60)
+        self.before = self.index.doc_count()
+        self.added = self.deleted = 0
+        self.closed = False
+        # One searcher finds every document to replace (Whoosh's update_document opens one per
+        # document, reading every segment each time).
+        self.searcher = self.writer.searcher() if self.before else None
+
+    def add(self, documents) -> None:
+        try:
+            for document in documents:
+                if self.searcher is not None:
+                    self.deleted += self.writer.delete_by_term("id", document["id"], searcher=self.searcher)
+                self.writer.add_document(**document)
+                self.added += 1
+        except BaseException:
+            self.cancel()
+            raise
+
+    def cancel(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self._close_searcher()
+        self.writer.cancel()
+
+    def commit(self) -> None:
+        self.closed = True
+        self._close_searcher()
+        if not self.added:
+            self.writer.cancel()
+            return
+        self.writer.commit()
+        if self.parallel and self.index.doc_count() != self.before - self.deleted + self.added:
+            # A worker process that died takes its segment with it, without an error here.
+            raise RuntimeError(
+                f"A parallel index write lost documents ({self.added} written): run `manage.py rebuild_index`."
+            )
+
+    def _close_searcher(self) -> None:
+        if self.searcher is not None:
+            self.searcher.close()
+            self.searcher = None
+
+
+class _Batch:
+    """The open write of :meth:`MultilingualWhooshSearchBackend.batched_writes`."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.write = None
+        self.lock = None
+        self.failed = False
+
+    def add(self, backend, documents, bulk: bool) -> None:
+        if self.failed:
+            raise RuntimeError("An earlier write of this batch failed and was cancelled: run the command again.")
+        try:
+            if self.write is None:
+                self.lock = backend.write_lock()
+                self.lock.__enter__()
+                # Whether the writer forks is decided by the batch's first write (a rebuild's are bulk).
+                self.write = _Write(backend, parallel=bulk)
+            self.write.add(documents)
+        except BaseException:
+            self.cancel()
+            raise
+        if self.write.added >= self.size:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.write is None:
+            return
+        try:
+            self.write.commit()
+        except BaseException:
+            self.failed = True
+            raise
+        finally:
+            self._release()
+
+    def cancel(self) -> None:
+        self.failed = True
+        try:
+            if self.write is not None:
+                self.write.cancel()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        self.write = None
+        lock, self.lock = self.lock, None
+        if lock is not None:
+            lock.__exit__(None, None, None)
+
+
 class MultilingualWhooshSearchBackend(WhooshSearchBackend):
+    #: The open :meth:`batched_writes` block, if any.
+    _batch = None
+
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
         # haystack asks Whoosh for spelling words of the body field, a second unstemmed copy of
@@ -416,6 +536,8 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
                 schema.add(name, ID(stored=True, sortable=True))
             elif isinstance(field, TEXT):
                 field.column_type = None
+                if name in WORD_ONLY_FIELDS:
+                    field.format = formats.Frequency(field_boost=field.format.field_boost)
         return content_field_name, schema
 
     def index_exists(self) -> bool:
@@ -429,7 +551,13 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         return self._stored_schema_matches(self.build_schema(fields)[1])
 
     def _stored_schema_matches(self, schema) -> bool:
-        return schema_signature(whoosh_index.open_dir(self.path).schema) == schema_signature(schema)
+        try:
+            stored = whoosh_index.open_dir(self.path).schema
+        except (AttributeError, ImportError, pickle.UnpicklingError):
+            # The stored schema names code this version does not have (an analyzer class of
+            # another version, pickled into the index): built with another schema.
+            return False
+        return schema_signature(stored) == schema_signature(schema)
 
     def refuse_outdated_index(self) -> None:
         if self.index_exists() and not self._stored_schema_matches(self.schema):
@@ -617,7 +745,8 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         A write of BULK_WRITE_MIN documents or more prepares them as the writer goes (so with
         :func:`parallel_writes`, the worker processes analyse one batch while this one prepares
         the next), and the index's ``preload(objects)``, where it has one, reads what preparing
-        needs for all of them at once.
+        needs for all of them at once. Within :meth:`batched_writes` the documents join that
+        block's open writer instead, and the commit waits for the batch to fill.
         """
         if not self.setup_complete:
             self.setup()
@@ -628,46 +757,38 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         if hasattr(index, "preload"):
             index.preload(objects)
         documents = self._documents(index, objects)
+        if self._batch is not None:
+            self._batch.add(self, documents, bulk)
+            return
         if not bulk:
             documents = list(documents)  # prepared before the lock is taken: a publish holds it briefly
             if not documents:
                 return
         with self.write_lock():
-            self.refuse_outdated_index()
-            parallel = bulk and _parallel_allowed and writer_processes() > 1
-            if parallel:
-                writer = self.index.writer(
-                    procs=writer_processes(), multisegment=True, batchsize=PARALLEL_BATCH, timeout=60
-                )
-            else:
-                writer = self.index.writer(timeout=60)
-            before = self.index.doc_count()
-            added = deleted = 0
-            try:
-                # One searcher finds every document to replace (Whoosh's update_document opens
-                # one per document, reading every segment each time).
-                searcher = writer.searcher() if before else None
-                try:
-                    for document in documents:
-                        if searcher is not None:
-                            deleted += writer.delete_by_term("id", document["id"], searcher=searcher)
-                        writer.add_document(**document)
-                        added += 1
-                finally:
-                    if searcher is not None:
-                        searcher.close()
-            except BaseException:
-                writer.cancel()
-                raise
-            if not added:
-                writer.cancel()
-                return
-            writer.commit()
-            if parallel and self.index.doc_count() != before - deleted + added:
-                # A worker process that died takes its segment with it, without an error here.
-                raise RuntimeError(
-                    f"A parallel index write lost documents ({added} written): run `manage.py rebuild_index`."
-                )
+            write = _Write(self, parallel=bulk)
+            write.add(documents)
+            write.commit()
+
+    @contextmanager
+    def batched_writes(self, batch_size: int):
+        """Within this block, :meth:`update` calls share one writer, committed every ``batch_size``
+        documents and at the end: one commit per batch of the command, whatever model each
+        document is of (``update_index``, so ``rebuild_index``: articles and topics land in the
+        index together, and a rebuild that fits one batch is never seen half-written).
+
+        The write lock is held from a batch's first document to its commit. A failed write
+        cancels the batch and fails the rest of the block (its earlier documents are gone with
+        it): run the command again.
+        """
+        batch = self._batch = _Batch(batch_size)
+        try:
+            yield
+            batch.commit()
+        except BaseException:
+            batch.cancel()
+            raise
+        finally:
+            self._batch = None
 
     def _documents(self, index, objects):
         for obj in objects:
