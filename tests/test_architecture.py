@@ -67,15 +67,18 @@ FLOOR_NAMES = {
     "CONTROL_CHARACTERS",
     "FORMULA_PREFIXES",
     "MAX_ID",
+    "NATIVE_DIGITS",
     "VISITOR_COOKIE",
     "client_key",
     "clean_text",
     "is_local_path",
     "is_probably_bot",
+    "local_digits",
     "percentage",
     "rate_limited",
     "spreadsheet_safe",
     "take_attempt",
+    "with_auto_direction",
 }
 PROJECT_APPS = ("accounts", "kb", "support", "forum", "customer_council", "demo", "config")
 

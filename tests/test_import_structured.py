@@ -154,7 +154,7 @@ def test_a_link_to_a_section_of_the_same_article_points_at_the_heading_id(client
 
     html = article_body_html(client, article("guide"))
     assert '<a href="#wi-fi-settings">below</a>' in html
-    assert '<h2 id="wi-fi-settings">' in html
+    assert '<h2 id="wi-fi-settings" dir="auto">' in html
 
 
 def test_notes_tips_and_warnings_become_callouts_of_their_kind(client, help_centers, tmp_path):
@@ -254,7 +254,7 @@ def test_headings_bullet_lists_code_and_tables_keep_their_structure(client, help
     assert PAGE_LINK.search(table["rows"][0]["values"][1]).group(1) == str(article("guide").pk)
     assert code == {"language": "shell", "code": "firewall-cmd --list-all"}
     html = article_body_html(client, page)
-    assert '<th scope="col">Port</th>' in html and f'<a href="{article("guide").url}">' in html
+    assert '<th scope="col" dir="auto">Port</th>' in html and f'<a href="{article("guide").url}">' in html
     assert "<script" not in html
 
 

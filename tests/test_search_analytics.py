@@ -36,7 +36,7 @@ def articles(help_centers, django_capture_on_commit_callbacks):
 
 def result_links(response) -> list[str]:
     """The href of each result title on the search page."""
-    return [unescape(href) for href in re.findall(r'<h2><a href="([^"]+)"', response.content.decode())]
+    return [unescape(href) for href in re.findall(r'<h2[^>]*><a href="([^"]+)"', response.content.decode())]
 
 
 def test_a_search_records_one_event_with_its_language_and_result_count(visitor, articles):

@@ -282,6 +282,9 @@ LANGUAGES = [
 ]
 #: Native names for the language switcher: a reader looks for their own language's name.
 LANGUAGE_NATIVE_NAMES = {"en": "English", "ru": "Русский", "fa": "فارسی", "he": "עברית"}
+#: Where a language without help articles (in the help center, a topic, the feeds) borrows them
+#: from, in order (kb.languages). A language not listed falls back to LANGUAGE_CODE.
+LANGUAGE_FALLBACKS = {"ru": ["en"], "fa": ["en"], "he": ["en"]}
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]

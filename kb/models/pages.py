@@ -9,7 +9,7 @@ from datetime import timedelta
 from django import forms
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from kb.blocks import ArticleBodyBlock
+from kb.languages import fallback_for
 from kb.visibility import visible_in_order, visible_pages
 from sitewide.reader import reader_of
 
@@ -65,9 +66,23 @@ class HelpCenterPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = visible_pages(ArticlePage.objects.descendant_of(self), reader_of(request))
+        reader = reader_of(request)
+        home = self
+        fallback = fallback_for(ArticlePage.objects.all(), self.locale.language_code, reader)
+        if fallback is not None:
+            home = (
+                visible_pages(HelpCenterPage.objects.filter(translation_key=self.translation_key), reader)
+                .filter(locale__language_code=fallback.shown)
+                .first()
+            )
+            if home is None:
+                home, fallback = self, None
+        #: Set when this language has no articles for the reader: the topics and articles are the
+        #: fallback language's (kb.languages), and the template says so.
+        context["fallback"] = fallback
+        articles = visible_pages(ArticlePage.objects.descendant_of(home), reader)
         article_counts = (
-            visible_pages(ArticlePage.objects.all(), reader_of(request))
+            visible_pages(ArticlePage.objects.all(), reader)
             .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
             .order_by()
             .values("depth")
@@ -75,7 +90,7 @@ class HelpCenterPage(Page):
             .values("n")
         )
         context["categories"] = (
-            visible_pages(CategoryPage.objects.child_of(self), reader_of(request))
+            visible_pages(CategoryPage.objects.child_of(home), reader)
             .annotate(article_count=Subquery(article_counts))
             .order_by("title")
         )
@@ -107,10 +122,40 @@ class CategoryPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = visible_pages(ArticlePage.objects.child_of(self), reader_of(request)).order_by("title")
-        paginator = Paginator(articles.only("id", "title", "url_path", "summary", "path", "depth"), ARTICLES_PER_PAGE)
+        reader = reader_of(request)
+        paginator = self._article_paginator(self, reader)
+        fallback = None
+        if paginator.count == 0:
+            # Only an empty topic pays for looking at its translations.
+            fallback, translation = self._fallback(reader)
+            if fallback is not None:
+                paginator = self._article_paginator(translation, reader)
+        #: Set when this topic has no articles in its language for the reader: the articles listed
+        #: are those of its translation in the fallback language (kb.languages).
+        context["fallback"] = fallback
         context["articles"] = paginator.get_page(request.GET.get("page"))
         return context
+
+    @staticmethod
+    def _article_paginator(category, reader) -> Paginator:
+        articles = visible_pages(ArticlePage.objects.child_of(category), reader).order_by("title")
+        return Paginator(articles.only("id", "title", "url_path", "summary", "path", "depth"), ARTICLES_PER_PAGE)
+
+    def _fallback(self, reader):
+        """The fallback of an empty topic and its translation whose articles are shown, or (None, None)."""
+        visible_translations = visible_pages(self.get_translations(), reader).select_related("locale")
+        visible_translations = visible_translations.only("path", "depth", "locale")
+        translations = {page.locale.language_code: page for page in visible_translations}
+        if not translations:
+            return None, None
+        in_a_translation = Q()
+        for page in translations.values():
+            in_a_translation |= Q(path__startswith=page.path, depth=page.depth + 1)
+        articles = ArticlePage.objects.filter(in_a_translation)
+        fallback = fallback_for(articles, self.locale.language_code, reader)
+        if fallback is None:
+            return None, None
+        return fallback, translations[fallback.shown]
 
 
 class ArticlePageTag(TaggedItemBase):

@@ -1,9 +1,12 @@
 from django import template
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.urls import translate_url
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
+from wagtail.models import Page
 
+from kb.models import ArticlePage, HelpCenterPage
 from kb.visibility import visible_pages
 from sitewide.reader import reader_of
 
@@ -12,25 +15,31 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def language_links(context, page=None):
-    """One link per site language for the switcher.
+    """One link per site language for the switcher, saying where each leads.
 
-    On a page, each link leads to that page's translation (one query for all of them); where a
-    language has no translation the link leads to that language's help-center home and says so.
-    Elsewhere (accounts, search) the same URL is given in the other language's prefix.
+    On a help-center page each link leads to that page's translation, or, where there is none the
+    reader may see, to that language's help-center home. Each link then carries a ``note`` shown
+    beside the language's name: "no articles yet" for a language in which the reader may see no
+    article at all (its home shows a fallback language's, kb.languages), else "not translated" for
+    a language without this page. ``exact`` is True for a real translation only (the page's
+    hreflang alternates). One query for all of it, whatever the number of languages.
+
+    Elsewhere (accounts, search, the forum) the same URL is given in the other language's prefix,
+    without notes: those pages exist in every language.
     """
     request = context["request"]
     current = get_language()
-    translations = {}
-    if page is not None and getattr(page, "pk", None):
-        for translation in visible_pages(page.get_translations(inclusive=True), reader_of(request)).select_related(
-            "locale"
-        ):
-            translations[translation.locale.language_code] = translation.get_url(request)
+    on_a_page = page is not None and getattr(page, "pk", None)
+    translations, homes, with_articles = ({}, {}, set()) if not on_a_page else _page_languages(page, request)
     links = []
     for code, _name in settings.LANGUAGES:
-        if page is not None and getattr(page, "pk", None):
-            url, exact = translations.get(code), code in translations
-            url = url or f"/{code}/"
+        note = ""
+        if on_a_page:
+            url, exact = translations.get(code) or homes.get(code) or f"/{code}/", code in translations
+            if code not in with_articles:
+                note = gettext("no articles yet")
+            elif not exact:
+                note = gettext("not translated")
         else:
             url, exact = translate_url(request.get_full_path(), code), True
         links.append(
@@ -40,9 +49,31 @@ def language_links(context, page=None):
                 "url": url,
                 "current": code == current,
                 "exact": exact,
+                "note": note,
             }
         )
     return links
+
+
+def _page_languages(page, request) -> tuple[dict, dict, set]:
+    """The URLs of the page's visible translations and of every visible help-center home, by
+    language, and the languages in which the reader may see an article: one query."""
+    reader = reader_of(request)
+    has_articles = Exists(visible_pages(ArticlePage.objects.all(), reader).filter(locale_id=OuterRef("locale_id")))
+    translations_and_homes = Page.objects.filter(
+        Q(translation_key=page.translation_key) | Q(pk__in=HelpCenterPage.objects.values("pk"))
+    )
+    pages = visible_pages(translations_and_homes, reader).annotate(has_articles=has_articles).select_related("locale")
+    translations, homes, with_articles = {}, {}, set()
+    for found in pages:
+        code = found.locale.language_code
+        if found.translation_key == page.translation_key:
+            translations[code] = found.get_url(request)
+        else:
+            homes[code] = found.get_url(request)
+        if found.has_articles:
+            with_articles.add(code)
+    return translations, homes, with_articles
 
 
 @register.simple_tag

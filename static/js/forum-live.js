@@ -27,6 +27,12 @@
   var unseen = [];
   var retryDelay = 1000;
 
+  /*
+   * A count in the page language's digits, as the server writes it (sitewide.numerals): the
+   * browser's own locale data gives Persian digits for "fa" and Western ones for "he" and "ru".
+   */
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined, { useGrouping: false });
+
   function format(label, values) {
     return label.replace(/%\((\w+)\)s/g, function (match, name) {
       return name in values ? values[name] : match;
@@ -91,7 +97,7 @@
       if (unseen.indexOf(event.post) === -1) {
         unseen.push(event.post);
       }
-      noticeLink.textContent = format(data.labelNewReplies, { count: unseen.length });
+      noticeLink.textContent = format(data.labelNewReplies, { count: numbers.format(unseen.length) });
       noticeLink.href = "?page=" + pageOf(event.position) + "#post-" + event.position;
       notice.hidden = false;
       announce(noticeLink.textContent);
@@ -138,7 +144,7 @@
       var article = document.getElementById(prefix + event.position);
       var score = article && article.querySelector("[data-score]");
       if (score) {
-        score.textContent = event.score;
+        score.textContent = numbers.format(event.score);
       }
     });
   }
@@ -187,11 +193,11 @@
     var bell = document.querySelector("[data-notification-bell]");
     if (bell) {
       var count = bell.querySelector("[data-unread-count]");
-      count.textContent = event.unread;
+      count.textContent = numbers.format(event.unread);
       count.hidden = !event.unread;
       bell.setAttribute(
         "aria-label",
-        event.unread ? format(bell.dataset.labelSome, { count: event.unread }) : bell.dataset.labelNone
+        event.unread ? format(bell.dataset.labelSome, { count: numbers.format(event.unread) }) : bell.dataset.labelNone
       );
     }
     announce(data.labelNotification);

@@ -205,7 +205,11 @@
           return;
         }
         var voted = result.data.voted;
-        form.closest(".vote").querySelector("[data-score]").textContent = result.data.score;
+        // In the page language's digits, as the server writes the score (sitewide.numerals).
+        form.closest(".vote").querySelector("[data-score]").textContent = new Intl.NumberFormat(
+          document.documentElement.lang || undefined,
+          { useGrouping: false }
+        ).format(result.data.score);
         button.setAttribute("aria-pressed", voted ? "true" : "false");
         action.value = voted ? "unvote" : "vote";
       });

@@ -244,11 +244,15 @@
       option.dataset.href = self.linkFor(result, index + 1, event);
       option.dataset.key = result.url;
       title.className = "suggest-title";
+      // Each title and snippet takes its own direction: an English title in a Persian list keeps
+      // its full stop at its end.
+      title.dir = "auto";
       title.textContent = result.title;
       option.appendChild(title);
       if (result.snippet) {
         var snippet = document.createElement("span");
         snippet.className = "suggest-snippet";
+        snippet.dir = "auto";
         snippet.appendChild(snippetFragment(result.snippet));
         option.appendChild(snippet);
       }
@@ -275,7 +279,10 @@
         false
       );
     }
-    this.status.textContent = format(this.labels.suggestCountLabel, String(results.length));
+    this.status.textContent = format(
+      this.labels.suggestCountLabel,
+      new Intl.NumberFormat(document.documentElement.lang || undefined).format(results.length)
+    );
   };
 
   Typeahead.prototype.isOpen = function () {

@@ -84,7 +84,7 @@ def test_the_preview_of_ten_thousand_brackets_answers_with_the_brackets_as_text(
         response = client.post(reverse("forum:preview"), {"body": "[" * 10_000})
 
     assert response.status_code == 200
-    assert response.content.decode().strip() == "<p>" + "[" * 10_000 + "</p>"
+    assert response.content.decode().strip() == '<p dir="auto">' + "[" * 10_000 + "</p>"
 
 
 def test_a_link_whose_text_nests_brackets_too_deep_is_plain_text():

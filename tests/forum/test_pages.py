@@ -229,7 +229,8 @@ def test_the_preview_returns_sanitized_html(client):
     client.force_login(make_member())
     response = client.post(reverse("forum:preview"), {"body": "**hi** <script>alert(1)</script>"})
     assert response.status_code == 200
-    assert response.content.decode().strip() == "<p><strong>hi</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    expected = '<p dir="auto"><strong>hi</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>'
+    assert response.content.decode().strip() == expected
 
 
 def test_the_preview_explains_a_refusal(client):
