@@ -25,22 +25,30 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("support/", include("support.urls")),
     path("forum/", include("forum.urls")),
+    path("council/", include("customer_council.urls")),
     path("", include(kb_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-elif settings.SERVE_MEDIA:
+if settings.DEBUG or settings.SERVE_MEDIA:
     # One machine, no web server in front: Django serves uploads (forum images, Wagtail
-    # images) itself. Behind nginx or a CDN, set SERVE_MEDIA=false and serve MEDIA_ROOT there.
+    # images) itself. Behind nginx or a CDN, set SERVE_MEDIA=false and serve MEDIA_ROOT there,
+    # refusing documents/ as below.
+    import posixpath
+
+    from django.http import Http404
     from django.urls import re_path
     from django.views.static import serve
 
+    #: Wagtail documents (council pre-reads among them) are served only by Wagtail's document
+    #: view, which checks their collection's privacy: never straight from MEDIA_ROOT.
+    PRIVATE_MEDIA_DIRECTORIES = ("documents/",)
+
     def serve_media(request, path):
+        # As serve() will read it: "images/../documents/x.pdf" is documents/x.pdf.
+        if (posixpath.normpath(path).lstrip("/") + "/").startswith(PRIVATE_MEDIA_DIRECTORIES) or "\\" in path:
+            raise Http404
         return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request, not at import
 
     media_prefix = settings.MEDIA_URL.lstrip("/")

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CustomerCouncilConfig(AppConfig):
     name = "customer_council"
     verbose_name = _("Customer Council")
+
+    def ready(self):
+        from customer_council.search_indexes import connect as connect_search
+        from customer_council.signals import connect_receivers
+
+        # Publishing an agreement re-checks every member's access; council pages and ideas are
+        # searched by members only, and an idea saved before the first search is indexed too.
+        connect_receivers()
+        connect_search()

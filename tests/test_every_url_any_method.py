@@ -18,6 +18,7 @@ down; here both are up (the fixture indexes the content), so a 5xx from them is 
 
 import uuid
 from dataclasses import dataclass
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -34,11 +35,15 @@ from django.utils import translation
 from haystack import connections as search_connections
 from wagtail.models import PageViewRestriction
 
+from customer_council.services.ideas import merge as merge_ideas
+from customer_council.services.ideas import post_idea
+from customer_council.services.membership import invite, nominate
 from forum.models import Notification, Topic
 from sitewide.visitor import VISITOR_COOKIE
 from support.tickets import open_ticket
 from support.views import THANKS_SALT
 from tests.factories import BROWSER_HEADERS, ensure_help_centers, make_article
+from tests.factories.council import make_agreements, make_cohort, make_council_manager, make_council_member
 from tests.factories.forum import make_category, make_member, make_moderator, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +106,11 @@ class World:
     email_key: str
     reset_uid: str
     reset_key: str
+    council_member: object
+    council_manager: object
+    idea: object
+    idea_merge: object
+    invitation_token: str
 
 
 def build_world() -> World:
@@ -131,6 +141,15 @@ def build_world() -> World:
         notify=False,
     ).ticket
     unverified = member.emailaddress_set.create(email=f"second-{member.email}", verified=False)
+    make_agreements()
+    council_member, council_manager = make_council_member(), make_council_manager()
+    idea = post_idea(council_member, "Schedule reports by email", "We export by hand every Monday.")
+    duplicate = post_idea(council_member, "Email the weekly report", "Same as the scheduled reports.")
+    idea_merge = merge_ideas(duplicate, idea, by=council_manager)
+    seat = nominate(
+        make_cohort(), "invitee@example.com", "en", date.today(), date.today() + timedelta(days=300), by=council_manager
+    )
+    invitation_token = invite(seat, by=council_manager).token
     pages = [*help_centers.values(), article.get_parent(), article, protected, russian_article]
     return World(
         home=help_centers[settings.LANGUAGE_CODE],
@@ -153,6 +172,11 @@ def build_world() -> World:
         email_key=EmailConfirmationHMAC(unverified).key,
         reset_uid=user_pk_to_url_str(member),
         reset_key=default_token_generator.make_token(member),
+        council_member=council_member,
+        council_manager=council_manager,
+        idea=idea,
+        idea_merge=idea_merge,
+        invitation_token=invitation_token,
     )
 
 
@@ -209,6 +233,16 @@ REAL_KWARGS = {
     "forum:moderate_post": lambda w: {"pk": w.post.pk, "action": "hide"},
     "forum:move_topic": lambda w: {"pk": w.topic.pk},
     "forum:merge_topic": lambda w: {"pk": w.topic.pk},
+    "customer_council:join": lambda w: {"token": w.invitation_token},
+    "customer_council:idea": lambda w: {"pk": w.idea.pk},
+    "customer_council:idea_status_panel": lambda w: {"pk": w.idea.pk},
+    "customer_council:idea_vote": lambda w: {"pk": w.idea.pk},
+    "customer_council:idea_follow": lambda w: {"pk": w.idea.pk},
+    "customer_council:idea_comment": lambda w: {"pk": w.idea.pk},
+    "customer_council:idea_status": lambda w: {"pk": w.idea.pk},
+    "customer_council:idea_team": lambda w: {"pk": w.idea.pk},
+    "customer_council:idea_merge": lambda w: {"pk": w.idea.pk},
+    "customer_council:idea_merge_undo": lambda w: {"pk": w.idea_merge.pk},
     "forum:topic_tool": lambda w: {"pk": w.topic.pk, "tool": "lock"},
     "forum:suspend_member": lambda w: {"pk": w.author.pk},
     "forum:unsuspend_member": lambda w: {"pk": w.author.pk},
@@ -429,10 +463,13 @@ MODERATOR_ROUTES = {
 
 
 def askers(route: Route, world: World) -> list:
-    """Anonymous and member everywhere; a moderator too where the forum shows them more."""
+    """Anonymous and member everywhere; a moderator too where the forum shows them more, and a
+    council member and manager in the council (everyone else gets its 404 or login page)."""
     people = [("anonymous", None), ("member", world.member)]
     if route.key in MODERATOR_ROUTES:
         people.append(("moderator", world.moderator))
+    if route.key.startswith("customer_council:"):
+        people += [("council member", world.council_member), ("council manager", world.council_manager)]
     return people
 
 

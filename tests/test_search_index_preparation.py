@@ -45,7 +45,7 @@ def some_articles(help_centers) -> list[ArticlePage]:
 
 
 def some_topics() -> list[Topic]:
-    council = make_category("Council", restricted_to=[Group.objects.create(name="Council members")])
+    council = make_category("Council", restricted_to=[Group.objects.create(name="Private circle")])
     make_topic("Grinder settings", body="Fine <em>grind</em> &amp; espresso", posts=3)
     make_topic("Roasting", category=council, posts=2, language="ru")
     long_one = make_topic("A long thread", posts=MAX_INDEXED_POSTS + 5)

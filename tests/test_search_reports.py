@@ -18,9 +18,11 @@ TOP_QUERIES = "/admin/search-reports/top-queries/"
 NO_RESULTS = "/admin/search-reports/no-results/"
 CLICK_THROUGH = "/admin/search-reports/click-through/"
 REPORTS = [TOP_QUERIES, NO_RESULTS, CLICK_THROUGH]
-#: The most queries a report page may run, however many searches it summarises (13: the admin
-#: menu's "Forum moderation" item asks once whether the user is a community moderator).
-MAX_QUERIES = 13
+#: The most queries a report page may run, however many searches it summarises (15: the admin
+#: menu's "Forum moderation" item asks once whether the user is a community moderator, its
+#: "Council" menu once whether they are a council manager, and the council's access check reads
+#: the user's groups).
+MAX_QUERIES = 15
 
 
 def searched(query, *, results=1, clicks=0, visitor="a", days_ago=0, language="en", source="page"):

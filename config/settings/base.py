@@ -93,6 +93,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.reader: who is asking, for every service (after session, locale and auth).
     "sitewide.middleware.ReaderMiddleware",
+    # A council member whose term ended or who owes a new agreement is shut out before any view runs.
+    "customer_council.access.CouncilAccessMiddleware",
+    # Council pages and documents: Cache-Control private, no-store and X-Robots-Tag noindex.
+    "customer_council.privacy.ConfidentialResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -285,6 +289,10 @@ LANGUAGE_NATIVE_NAMES = {"en": "English", "ru": "Русский", "fa": "فار�
 #: Where a language without help articles (in the help center, a topic, the feeds) borrows them
 #: from, in order (kb.languages). A language not listed falls back to LANGUAGE_CODE.
 LANGUAGE_FALLBACKS = {"ru": ["en"], "fa": ["en"], "he": ["en"]}
+#: Customer council (customer_council): how long an invitation link works, and how many days
+#: before a term ends the member and the managers are reminded to renew.
+COUNCIL_INVITATION_DAYS = int(os.environ.get("COUNCIL_INVITATION_DAYS", "14"))
+COUNCIL_RENEWAL_REMINDER_DAYS = int(os.environ.get("COUNCIL_RENEWAL_REMINDER_DAYS", "30"))
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -321,6 +329,9 @@ SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@localhost")
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Help Center")
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+#: Documents are served by Wagtail's view, which checks collection privacy (the council's
+#: pre-reads), never by redirecting to a public storage URL; config.urls refuses media/documents/.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": True, "PRIVATE_LOGIN": True}
 

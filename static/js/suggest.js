@@ -248,6 +248,14 @@
       // its full stop at its end.
       title.dir = "auto";
       title.textContent = result.title;
+      // Council hits (only council members ever get them) say so, before the title.
+      if (result.type === "council" && self.labels.suggestCouncilLabel) {
+        var kind = document.createElement("span");
+        kind.className = "suggest-type suggest-type-council";
+        kind.textContent = self.labels.suggestCouncilLabel;
+        option.appendChild(kind);
+        option.appendChild(document.createTextNode(" "));
+      }
       option.appendChild(title);
       if (result.snippet) {
         var snippet = document.createElement("span");

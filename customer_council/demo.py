@@ -1,0 +1,175 @@
+"""The council of the demo site: a cohort, its members in every state, agreements, 30 ideas.
+
+Called by demo's load_demo after the accounts exist; idempotent (a second run adds nothing).
+Memberships are written as rows with their audit events (an invitation email to a demo address
+would only go to the console); everything members do (ideas, votes, comments) and every status
+change goes through the services, as on a live site, so counts, histories and the search index
+are what they would be.
+"""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Locale
+
+from customer_council.access import sync_access
+from customer_council.models import (
+    Agreement,
+    AgreementKind,
+    Cohort,
+    Idea,
+    IdeaStatus,
+    Membership,
+    MembershipEvent,
+    ProductArea,
+    Team,
+)
+from customer_council.sections import ensure_council_sections
+from customer_council.services import ideas as idea_service
+from customer_council.services.membership import accept_agreements
+
+COHORT = "Council 2026"
+AGREEMENTS = {
+    AgreementKind.CHARTER: (
+        "Council charter",
+        "<h2>Why the council exists</h2><p>Members help shape the product by raising and ranking ideas, "
+        "reviewing roadmap previews and meeting with the product team each quarter.</p>"
+        "<h2>What we ask</h2><ul><li>Take part in at least three of the four meetings of a term.</li>"
+        "<li>Give candid feedback, including when a plan does not suit you.</li></ul>"
+        "<h2>What we promise</h2><ul><li>Every idea gets a status and, when it changes, a note.</li>"
+        "<li>A yearly \u201cyou said, we did\u201d report.</li></ul>",
+    ),
+    AgreementKind.CONFIDENTIALITY: (
+        "Confidentiality agreement",
+        "<p>Roadmap previews, meeting minutes, other members\u2019 ideas and the member directory are "
+        "confidential. Do not share them outside the council, and do not name another member\u2019s "
+        "company without their consent.</p><p>This agreement lasts for your term and two years after it.</p>",
+    ),
+}
+#: (email, display name, company, role, region, state); council@example.com is in load_demo's accounts.
+MEMBERS = [
+    ("council@example.com", "Cora Council", "Northwind Traders", "IT director", "Europe", "active"),
+    ("priya@council.example", "Priya Raman", "Contoso Pharma", "Support lead", "Asia", "active"),
+    ("mateo@council.example", "Mateo Silva", "Fabrikam", "Operations manager", "South America", "active"),
+    ("olga@council.example", "Ольга Иванова", "Tailspin Logistics", "Head of service desk", "Europe", "active"),
+    ("reza@council.example", "رضا احمدی", "Alpine Ski House", "CTO", "Middle East", "active"),
+    ("noa@council.example", "נועה כהן", "Wide World Importers", "Product owner", "Middle East", "active"),
+    ("grace@council.example", "Grace Okafor", "Woodgrove Bank", "Customer success manager", "Africa", "active"),
+    ("former@council.example", "Felix Former", "Litware", "Analyst", "North America", "expired"),
+    ("invited@council.example", "", "Adventure Works", "VP customer experience", "North America", "invited"),
+]
+#: 30 ideas (title, problem, area, tags, status, note to members) and comments, written for the demo.
+IDEAS_FILE = Path(__file__).parent / "demo_data" / "ideas.json"
+#: Staff-only weighting of each member's votes, spread over the demo members.
+SEGMENTS, PLANS, REVENUE_BANDS = (
+    ["Enterprise", "Mid-market", "Public sector"],
+    ["Premium", "Growth"],
+    ["$1M+", "$100k-1M"],
+)
+AREAS = ["Reporting", "Integrations", "Mobile app", "Administration", "Help center"]
+TEAMS = [("Product", "product@example.com"), ("Design", "design@example.com"), ("Sales", ""), ("Support", "")]
+
+
+def load_demo_council(manager) -> str:
+    """Build the demo council (idempotently); returns one line saying what it did."""
+    ensure_council_sections()
+    publish_agreements()
+    cohort, members = create_members()
+    if Idea.objects.exists():
+        return f"Council demo: {Membership.objects.filter(cohort=cohort).count()} memberships, ideas kept as they are"
+    count = create_ideas(members, manager)
+    return f"Council demo: {len(members)} active members, 1 expired, 1 invited, {count} ideas"
+
+
+def publish_agreements() -> None:
+    for kind, (title, body) in AGREEMENTS.items():
+        for locale in Locale.objects.all():
+            if Agreement.objects.filter(kind=kind, locale=locale).exists():
+                continue
+            source = Agreement.objects.filter(kind=kind).first()
+            agreement = Agreement(kind=kind, title=title, body=body, version=1, locale=locale)
+            if source is not None:
+                agreement.translation_key = source.translation_key
+            agreement.save()
+            agreement.save_revision().publish()
+
+
+@transaction.atomic
+def create_members():
+    User = get_user_model()
+    today = timezone.localdate()
+    cohort, _created = Cohort.objects.get_or_create(
+        name=COHORT, defaults={"starts_on": today - timedelta(days=120), "ends_on": today + timedelta(days=245)}
+    )
+    active = []
+    for n, (email, name, company, role, region, state) in enumerate(MEMBERS):
+        user = None
+        if state != "invited":
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email, password=None, display_name=User.objects.free_display_name(name)
+                )
+                user.emailaddress_set.create(email=email, verified=True, primary=True)
+        membership = Membership.objects.filter(cohort=cohort, email=email).first()
+        if membership is None:
+            ended = state == "expired"
+            membership = Membership.objects.create(
+                cohort=cohort, user=user, email=email, state=state, company=company, role=role, region=region,
+                show_company=True, show_role=state == "active", show_region=email != "priya@council.example",
+                segment=SEGMENTS[n % len(SEGMENTS)], plan=PLANS[n % len(PLANS)],
+                revenue_band=REVENUE_BANDS[n % len(REVENUE_BANDS)],
+                term_start=today - timedelta(days=480 if ended else 120),
+                term_end=today - timedelta(days=20) if ended else today + timedelta(days=245),
+            )  # fmt: skip
+            MembershipEvent.objects.create(
+                membership=membership, kind=MembershipEvent.Kind.INVITED, detail={"demo": True}
+            )
+            if state in ("active", "expired"):
+                MembershipEvent.objects.create(
+                    membership=membership, kind=MembershipEvent.Kind.ACCEPTED, detail={"demo": True}
+                )
+            if state == "expired":
+                MembershipEvent.objects.create(
+                    membership=membership, kind=MembershipEvent.Kind.EXPIRED, detail={"demo": True}
+                )
+        if state == "active":
+            accept_agreements(user, "en")
+            active.append(user)
+        if user is not None:
+            sync_access(user)
+    return cohort, active
+
+
+def create_ideas(members, manager) -> int:
+    data = json.loads(IDEAS_FILE.read_text(encoding="utf-8"))
+    comments = data["comments"]
+    areas = {name: ProductArea.objects.get_or_create(name=name)[0] for name in AREAS}
+    for name, email in TEAMS:
+        Team.objects.get_or_create(name=name, defaults={"email": email})
+    teams = list(Team.objects.order_by("pk"))
+    statuses = {status.name: status for status in IdeaStatus.objects.all()}
+    for n, row in enumerate(data["ideas"]):
+        title, problem, area, tags, status_name, note = (
+            row[key] for key in ("title", "problem", "area", "tags", "status", "note")
+        )
+        author = members[n % len(members)]
+        idea = idea_service.post_idea(author, title, problem, body="", product_area=areas[area], tags=tags)
+        # A long tail of support, as on a real board: early ideas have more voters.
+        for voter in members[: max(1, len(members) - n // 4)]:
+            if voter != author:
+                idea_service.vote(voter, idea)
+        for k in range(n % 3):
+            idea_service.comment(members[(n + k + 1) % len(members)], idea, comments[(n + k) % len(comments)])
+        if n % 4 == 0:
+            idea_service.assign_team(idea, teams[n % len(teams)], by=manager)
+        status = statuses.get(status_name)
+        if status is not None and status_name not in ("Open",):
+            if status_name != "Under review" and "Under review" in statuses:
+                idea_service.change_status(idea, statuses["Under review"], by=manager)
+            idea_service.change_status(idea, status, note=note, by=manager)
+    return len(data["ideas"])

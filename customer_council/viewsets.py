@@ -1,0 +1,437 @@
+"""The council in the Wagtail admin, for council managers: cohorts, memberships (invite, renew,
+revoke, edit), the agreements (snippets with drafts and revisions), and the membership changes
+report with CSV/XLSX export. Registered in customer_council.wagtail_hooks.
+
+Who may use them is :class:`CouncilManagersPolicy`: council managers and superusers, decided in
+code by :func:`customer_council.access.is_manager` (the same answer as the public council's
+door), plus anyone an administrator grants the model permissions to in Settings › Groups. Every
+change goes through customer_council.services.membership, so each one writes its audit row.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from django_filters import ChoiceFilter, DateFromToRangeFilter, ModelChoiceFilter
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import AdminDateInput
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from customer_council.access import MANAGERS_GROUP, is_manager
+from customer_council.models import Agreement, Cohort, Membership, MembershipEvent
+from customer_council.services import membership as services
+from sitewide.errors import ActionRefused
+from sitewide.exports import spreadsheet_safe
+
+#: The hook the "Council" admin submenu collects its items from.
+COUNCIL_MENU_HOOK = "register_council_menu_item"
+
+
+class CouncilManagersPolicy(ModelPermissionPolicy):
+    """Council managers (and superusers) may do everything with the council's models; others only
+    what Django permissions grant them. A policy, not a data migration, so the grant lives next to
+    the one rule of who is a manager and cannot drift from it."""
+
+    def user_has_permission(self, user, action):
+        return is_manager(user) or super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return is_manager(user) or super().user_has_any_permission(user, actions)
+
+    def users_with_any_permission(self, actions):
+        managers = Q(is_active=True) & (Q(is_superuser=True) | Q(groups__name=MANAGERS_GROUP))
+        granted = super().users_with_any_permission(actions).values("pk")
+        return get_user_model().objects.filter(managers | Q(pk__in=granted)).distinct()
+
+
+# --- Cohorts -------------------------------------------------------------------------------
+
+
+class CohortViewSet(SnippetViewSet):
+    model = Cohort
+    icon = "group"
+    menu_label = gettext_lazy("Cohorts")
+    menu_order = 10
+    list_display = ["name", "starts_on", "ends_on"]
+    search_fields = ["name"]
+    ordering = ["-starts_on", "name"]
+
+
+# --- Memberships ---------------------------------------------------------------------------
+
+LANGUAGE_CHOICES = settings.LANGUAGES
+
+
+class MembershipFilterSet(WagtailFilterSet):
+    cohort = ModelChoiceFilter(label=gettext_lazy("Cohort"), queryset=Cohort.objects.all())
+    state = ChoiceFilter(label=gettext_lazy("State"), choices=Membership.State.choices)
+
+    class Meta:
+        model = Membership
+        fields = []
+
+
+class InviteForm(forms.Form):
+    """Nominate an address and send the invitation (the "add" page of memberships)."""
+
+    cohort = forms.ModelChoiceField(label=gettext_lazy("Cohort"), queryset=Cohort.objects.all())
+    email = forms.EmailField(label=gettext_lazy("Email"), max_length=254)
+    language = forms.ChoiceField(label=gettext_lazy("Language of the invitation"), choices=LANGUAGE_CHOICES)
+    term_start = forms.DateField(label=gettext_lazy("Term starts"), widget=AdminDateInput)
+    term_end = forms.DateField(label=gettext_lazy("Term ends"), widget=AdminDateInput)
+    company = forms.CharField(label=gettext_lazy("Company"), max_length=120, required=False)
+    role = forms.CharField(label=gettext_lazy("Role"), max_length=120, required=False)
+    region = forms.CharField(label=gettext_lazy("Region"), max_length=120, required=False)
+    segment = forms.CharField(label=gettext_lazy("Segment (staff only)"), max_length=60, required=False)
+    plan = forms.CharField(label=gettext_lazy("Plan (staff only)"), max_length=60, required=False)
+    revenue_band = forms.CharField(label=gettext_lazy("Revenue band (staff only)"), max_length=60, required=False)
+
+
+class MembershipDetailsForm(forms.ModelForm):
+    """What a manager edits directly; the state changes only by the actions (invite, renew, revoke)."""
+
+    class Meta:
+        model = Membership
+        fields = [
+            "term_start",
+            "term_end",
+            "language",
+            "company",
+            "role",
+            "region",
+            "show_company",
+            "show_role",
+            "show_region",
+            "segment",
+            "plan",
+            "revenue_band",
+        ]
+        widgets = {"term_start": AdminDateInput, "term_end": AdminDateInput}
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class RefusalsAsFormErrors:
+    """A service's refusal shows on the form, and nothing is saved."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+            self.produced_error_message = refusal.message
+            return self.form_invalid(form)
+
+
+class InviteView(RefusalsAsFormErrors, CreateView):
+    page_title = gettext_lazy("Invite a member")
+    success_message = gettext_lazy("Invitation sent to %(object)s.")
+
+    def get_form_class(self):
+        return InviteForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        kwargs.pop("for_user", None)
+        return kwargs
+
+    def get_initial(self):
+        cohort = Cohort.objects.filter(ends_on__gte=timezone.localdate()).order_by("starts_on").first()
+        initial = {"language": settings.LANGUAGE_CODE}
+        if cohort is not None:
+            initial |= {"cohort": cohort, "term_start": cohort.starts_on, "term_end": cohort.ends_on}
+        return initial
+
+    def save_instance(self):
+        data = dict(self.form.cleaned_data)
+        membership = services.nominate(
+            data.pop("cohort"),
+            data.pop("email"),
+            data.pop("language"),
+            data.pop("term_start"),
+            data.pop("term_end"),
+            by=self.request.user,
+            **data,
+        )
+        services.invite(membership, by=self.request.user)
+        return membership
+
+    def get_success_buttons(self):
+        return []
+
+
+class MembershipEditView(RefusalsAsFormErrors, EditView):
+    def get_form_class(self):
+        return MembershipDetailsForm
+
+    def save_instance(self):
+        fields = {name: self.form.cleaned_data[name] for name in MembershipDetailsForm.Meta.fields}
+        return services.update_details(self.object, self.request.user, **fields)
+
+
+class MembershipIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        names = []
+        if instance.state in (Membership.State.INVITED, Membership.State.DECLINED):
+            names.append(("invite", _("Send the invitation again"), "mail"))
+        if instance.state in (Membership.State.ACTIVE, Membership.State.EXPIRED, Membership.State.INVITED):
+            names.append(("renew", _("Renew"), "date"))
+        if instance.state in (Membership.State.ACTIVE, Membership.State.INVITED, Membership.State.EXPIRED):
+            names.append(("revoke", _("Revoke"), "cross"))
+        for priority, (name, label, icon) in enumerate(names, start=40):
+            url = reverse(f"council_memberships:{name}", args=[instance.pk])
+            buttons.append(ListingMenuItem(label, url=url, icon_name=icon, priority=priority))
+        return buttons
+
+
+class RenewForm(forms.Form):
+    term_end = forms.DateField(label=gettext_lazy("New end of the term"), widget=AdminDateInput)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (kept in the audit log, not shown to the member)"),
+        max_length=services.MAX_REASON_LENGTH,
+        required=False,
+    )
+
+
+class ResendForm(forms.Form):
+    pass
+
+
+class MembershipActionView(WagtailAdminTemplateMixin, FormView):
+    """Confirm one action on one membership (renew, revoke, send the invitation again)."""
+
+    template_name = "wagtailadmin/generic/form.html"
+    header_icon = "group"
+    #: action name -> (form, page title, button)
+    actions = {
+        "renew": (RenewForm, gettext_lazy("Renew membership"), gettext_lazy("Renew")),
+        "revoke": (RevokeForm, gettext_lazy("Revoke membership"), gettext_lazy("Revoke now")),
+        "invite": (ResendForm, gettext_lazy("Send the invitation again"), gettext_lazy("Send")),
+    }
+    action = ""
+
+    def dispatch(self, request, pk):
+        if not is_manager(request.user):
+            raise PermissionDenied
+        self.membership = get_object_or_404(Membership.objects.select_related("cohort"), pk=pk)
+        return super().dispatch(request)
+
+    def get_form_class(self):
+        return self.actions[self.action][0]
+
+    def get_page_title(self):
+        return self.actions[self.action][1]
+
+    def get_page_subtitle(self):
+        return str(self.membership)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(action_url=self.request.path, submit_button_label=self.actions[self.action][2])
+        return context
+
+    def get_initial(self):
+        if self.action == "renew":
+            return {"term_end": self.membership.term_end.replace(year=self.membership.term_end.year + 1)}
+        return {}
+
+    def form_valid(self, form):
+        user, membership = self.request.user, self.membership
+        try:
+            if self.action == "renew":
+                services.renew(membership, form.cleaned_data["term_end"], by=user)
+                messages.success(self.request, _("Membership of %(who)s renewed.") % {"who": membership})
+            elif self.action == "revoke":
+                services.revoke(membership, by=user, reason=form.cleaned_data["reason"])
+                messages.success(self.request, _("Membership of %(who)s revoked.") % {"who": membership})
+            else:
+                services.invite(membership, by=user)
+                messages.success(self.request, _("Invitation sent to %(who)s.") % {"who": membership})
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+            return self.render_to_response(self.get_context_data(form=form), status=refusal.status)
+        return redirect("council_memberships:index")
+
+
+class MembershipViewSet(ModelViewSet):
+    model = Membership
+    icon = "group"
+    menu_label = gettext_lazy("Memberships")
+    menu_order = 20
+    add_to_admin_menu = False
+    index_view_class = MembershipIndexView
+    add_view_class = InviteView
+    edit_view_class = MembershipEditView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    filterset_class = MembershipFilterSet
+    search_fields = ["email", "company", "user__display_name"]
+    ordering = ["cohort", "email"]
+    list_per_page = 50
+    form_fields = MembershipDetailsForm.Meta.fields
+    list_display = [
+        "email",
+        Column("name", label=gettext_lazy("Account"), accessor=lambda m: m.user.public_name if m.user else "–"),
+        "cohort",
+        Column("state", label=gettext_lazy("State"), accessor="get_state_display", sort_key="state"),
+        DateColumn("term_end", label=gettext_lazy("Term ends"), sort_key="term_end"),
+        "segment",
+        "plan",
+        "revenue_band",
+    ]
+
+    def get_queryset(self, request):
+        return Membership.objects.select_related("cohort", "user")
+
+    def get_urlpatterns(self):
+        # No delete page: a membership's history is the audit trail; revoke ends a seat instead.
+        patterns = [p for p in super().get_urlpatterns() if getattr(p, "name", "") not in {"delete"}]
+        for action in MembershipActionView.actions:
+            patterns.append(path(f"{action}/<int:pk>/", MembershipActionView.as_view(action=action), name=action))
+        return patterns
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(**{"delete_url_name": None} | kwargs)
+
+
+# --- Agreements ----------------------------------------------------------------------------
+
+
+class AgreementViewSet(SnippetViewSet):
+    """The charter and confidentiality agreement: drafts, revisions, publishing, translations."""
+
+    model = Agreement
+    icon = "doc-full"
+    menu_label = gettext_lazy("Agreements")
+    menu_order = 30
+    list_display = ["title", "kind", "version", "locale"]
+    search_fields = ["title"]
+
+
+# --- Membership changes report -------------------------------------------------------------
+
+
+class MembershipEventFilterSet(WagtailFilterSet):
+    kind = ChoiceFilter(label=gettext_lazy("Change"), choices=MembershipEvent.Kind.choices)
+    membership__cohort = ModelChoiceFilter(label=gettext_lazy("Cohort"), queryset=Cohort.objects.all())
+    at = DateFromToRangeFilter(label=gettext_lazy("When"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = MembershipEvent
+        fields = []
+
+
+def _detail(event) -> str:
+    return ", ".join(f"{key}={value}" for key, value in sorted((event.detail or {}).items()))
+
+
+class MembershipEventReportView(ReportView):
+    """Every membership change (invite, accept, decline, renew, expire, revoke, agreement accepted)."""
+
+    model = MembershipEvent
+    page_title = gettext_lazy("Membership changes")
+    header_icon = "history"
+    index_url_name = "council_membership_events:index"
+    index_results_url_name = "council_membership_events:index_results"
+    export_filename = "council-membership-changes"
+    filterset_class = MembershipEventFilterSet
+    paginate_by = 100
+    columns = [
+        DateColumn("at", label=gettext_lazy("When")),
+        Column("email", label=gettext_lazy("Email"), accessor="membership.email"),
+        Column("cohort", label=gettext_lazy("Cohort"), accessor="membership.cohort"),
+        Column("kind", label=gettext_lazy("Change"), accessor="get_kind_display"),
+        Column("actor", label=gettext_lazy("By"), accessor=lambda e: e.actor.public_name if e.actor else "–"),
+        Column("detail", label=gettext_lazy("Details"), accessor=_detail),
+    ]
+    list_export = ["at", "membership.email", "membership.cohort.name", "kind", "actor_name", "detail"]
+    export_headings = {
+        "at": gettext_lazy("When"),
+        "membership.email": gettext_lazy("Email"),
+        "membership.cohort.name": gettext_lazy("Cohort"),
+        "kind": gettext_lazy("Change"),
+        "actor_name": gettext_lazy("By"),
+        "detail": gettext_lazy("Details"),
+    }
+    custom_field_preprocess = {
+        field: {ReportView.FORMAT_CSV: spreadsheet_safe, ReportView.FORMAT_XLSX: spreadsheet_safe}
+        for field in ["membership.email", "membership.cohort.name", "actor_name", "detail"]
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_manager(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return MembershipEvent.objects.select_related("membership", "membership__cohort", "actor").order_by(
+            "-at", "-pk"
+        )
+
+    def to_row_dict(self, item):
+        return {
+            "at": item.at,
+            "membership.email": item.membership.email,
+            "membership.cohort.name": item.membership.cohort.name,
+            "kind": item.get_kind_display(),
+            "actor_name": item.actor.public_name if item.actor else "",
+            "detail": _detail(item),
+        }
+
+
+class ManagersOnlyMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_manager(request.user)
+
+
+class MembershipEventReportViewSet(ViewSet):
+    """The report as a viewset, so it sits in the "Council" menu beside the others."""
+
+    icon = "history"
+    menu_label = gettext_lazy("Membership changes")
+    menu_order = 40
+
+    @property
+    def menu_item_class(self):
+        return ManagersOnlyMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", MembershipEventReportView.as_view(), name="index"),
+            path("results/", MembershipEventReportView.as_view(results_only=True), name="index_results"),
+        ]
+
+
+class CouncilViewSetGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Council")
+    menu_icon = "group"
+    menu_order = 260
+    items = [
+        CohortViewSet(),
+        MembershipViewSet("council_memberships", url_prefix="council/memberships"),
+        AgreementViewSet(),
+        MembershipEventReportViewSet("council_membership_events", url_prefix="council/membership-changes"),
+    ]

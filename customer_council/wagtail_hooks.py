@@ -1,0 +1,32 @@
+"""The council in the Wagtail admin: one "Council" menu (cohorts, memberships, agreements, the
+membership changes report), for council managers. Defined in customer_council.viewsets."""
+
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from customer_council import sections
+from customer_council.admin_search import BasePageViewSet
+from customer_council.models import Agreement, Cohort, Membership, MembershipEvent
+from customer_council.viewsets import CouncilManagersPolicy, CouncilViewSetGroup
+
+# Before the viewsets register (they look their model's policy up when they do).
+for model in (Cohort, Membership, MembershipEvent, Agreement):
+    register_permission_policy(model, CouncilManagersPolicy(model))
+
+
+@hooks.register("register_admin_viewset")
+def register_council_admin():
+    return CouncilViewSetGroup()
+
+
+# --- Council pages in the admin: managers only (customer_council.sections; the private area) ----
+hooks.register("construct_explorer_page_queryset", sections.hide_council_pages_in_explorer)
+hooks.register("construct_page_chooser_queryset", sections.hide_council_pages_in_chooser)
+for _hook in ("before_edit_page", "before_delete_page", "before_copy_page", "before_move_page"):
+    hooks.register(_hook, sections.refuse_council_page_to_non_managers)
+
+
+@hooks.register("register_admin_viewset")
+def register_council_safe_page_search():
+    """The base page viewset with a search that leaves council pages out (admin_search)."""
+    return BasePageViewSet()
