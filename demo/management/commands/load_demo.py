@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from haystack import connections
 from wagtail.models import Site
 
+from customer_council.demo import load_demo_council
 from forum.demo import load_demo_forum
 from forum.models import Topic
 from kb.importing import ensure_help_center
@@ -30,6 +31,7 @@ DEMO_ACCOUNTS = [
     ("moderator@example.com", "demo-moderator-pass", "Mo Moderator", ["Community moderators"], False),
     ("member@example.com", "demo-member-pass", "Casey Customer", [], False),
     ("council@example.com", "demo-council-pass", "Cora Council", [], False),
+    ("manager@example.com", "demo-manager-pass", "Morgan Manager", ["Council managers"], False),
 ]
 
 
@@ -64,6 +66,8 @@ class Command(BaseCommand):
         self.create_accounts()
         self.stdout.write(f"Support demo: {load_demo_support()} contact visits added")
         self.stdout.write(load_demo_forum(progress=not no_progress, stderr=self.stderr))
+        manager = get_user_model().objects.get(email="manager@example.com")
+        self.stdout.write(load_demo_council(manager))
 
     def prepare_search_index(self) -> bool:
         """Start a new index when the one on disk is missing or was built with another schema.
