@@ -30,13 +30,14 @@ from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import override
-from haystack import connections, indexes
+from haystack import indexes
 from wagtail.models import Page
 
 from customer_council.access import ACCESS_GROUP, MANAGERS_GROUP, is_manager, may_enter
 from customer_council.models import CouncilIndexPage, CouncilPage, Idea, Membership
 from kb import search_indexes as kb_indexes
 from kb.search.analysis import text_analyzer, title_analyzer, words_analyzer
+from kb.search.indexing import index_objects
 from kb.search.visibility import register
 from kb.search_indexes import TITLE_BOOST, public_words, spelling_field
 from kb.visibility import visible_page_urls
@@ -152,25 +153,9 @@ def idea_url(idea_id: int, language: str | None = None) -> str:
 # --- Keeping ideas in the index --------------------------------------------------------------------
 
 
-def _idea_index() -> IdeaIndex:
-    return connections["default"].get_unified_index().get_index(Idea)
-
-
 def index_ideas(idea_ids) -> None:
     """Index the indexable ideas among these ids and remove the rest (hidden, merged, deleted)."""
-    idea_ids = [int(pk) for pk in idea_ids]
-    index = _idea_index()
-    ideas = {idea.pk: idea for idea in index.index_queryset().filter(pk__in=idea_ids)}
-    backend = connections["default"].get_backend()
-    if ideas:
-        backend.update(index, list(ideas.values()))
-    gone = [f"{IDEA_LABEL}.{pk}" for pk in idea_ids if pk not in ideas]
-    if gone:
-        if hasattr(backend, "remove_many"):
-            backend.remove_many(gone)
-        else:
-            for identifier in gone:
-                backend.remove(identifier)
+    index_objects(Idea, idea_ids)
 
 
 def reindex_ideas_after_commit(*ideas) -> None:

@@ -14,33 +14,17 @@ who cannot open it.
 import logging
 
 from django.db import transaction
-from haystack import connections
 
 from forum.models import Topic
 from forum.permissions import visible_topic_ids
+from kb.search.indexing import index_objects
 
 logger = logging.getLogger(__name__)
 
 
-def _topic_index():
-    return connections["default"].get_unified_index().get_index(Topic)
-
-
 def index_topics(topic_ids) -> None:
     """Index the indexable topics among these ids and remove the rest."""
-    topic_ids = list(topic_ids)
-    index = _topic_index()
-    topics = {topic.pk: topic for topic in index.index_queryset().filter(pk__in=topic_ids)}
-    backend = connections["default"].get_backend()
-    if topics:
-        backend.update(index, list(topics.values()))
-    gone = [f"forum.topic.{pk}" for pk in topic_ids if pk not in topics]
-    if gone:
-        if hasattr(backend, "remove_many"):
-            backend.remove_many(gone)
-        else:
-            for identifier in gone:
-                backend.remove(identifier)
+    index_objects(Topic, topic_ids)
 
 
 def reindex_topic_after_commit(*topics) -> None:

@@ -53,6 +53,23 @@ def index_pages(page_ids) -> None:
         remove_pages(gone)
 
 
+def index_objects(model, ids) -> None:
+    """Index the objects of ``model`` among these ids that its index keeps (``index_queryset``)
+    and remove the documents of the rest (hidden, merged, deleted): the forum's topics and the
+    council's ideas alike. One write to update and one to remove, however many."""
+    ids = [int(pk) for pk in ids]
+    index = _index_for(model)
+    if index is None:
+        return
+    kept = list(index.index_queryset().filter(pk__in=ids))
+    if kept:
+        connections["default"].get_backend().update(index, kept)
+    kept_ids = {obj.pk for obj in kept}
+    gone = [f"{model._meta.label_lower}.{pk}" for pk in ids if pk not in kept_ids]
+    if gone:
+        remove_pages(gone)
+
+
 def remove_pages(identifiers) -> None:
     backend = connections["default"].get_backend()
     if hasattr(backend, "remove_many"):
