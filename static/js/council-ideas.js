@@ -12,8 +12,6 @@
 (function () {
   "use strict";
 
-  var NOT_ALLOWED = 4403;
-
   function csrfToken(form) {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -125,7 +123,6 @@
     }
     var data = root.dataset;
     var status = root.querySelector("[data-live-status]");
-    var retryDelay = 1000;
 
     function announce(text) {
       if (!status) {
@@ -177,36 +174,7 @@
 
     var handlers = { "idea.status_changed": statusChanged, "idea.changed": ideaChanged };
 
-    function connect() {
-      var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-      var socket = new WebSocket(scheme + window.location.host + data.socketPath);
-      socket.addEventListener("open", function () {
-        retryDelay = 1000;
-        root.dataset.liveState = "open";
-      });
-      socket.addEventListener("message", function (incoming) {
-        var event;
-        try {
-          event = JSON.parse(incoming.data);
-        } catch (error) {
-          return;
-        }
-        var handler = handlers[event.type];
-        if (handler) {
-          handler(event);
-        }
-      });
-      socket.addEventListener("close", function (closing) {
-        root.dataset.liveState = "closed";
-        if (closing.code === NOT_ALLOWED) {
-          return;
-        }
-        window.setTimeout(connect, retryDelay);
-        retryDelay = Math.min(retryDelay * 2, 30000);
-      });
-    }
-
-    connect();
+    window.openLiveSocket(root, data.socketPath, handlers);
   }
 
   enhanceForms();

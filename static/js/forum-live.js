@@ -15,7 +15,6 @@
     return;
   }
 
-  var NOT_ALLOWED = 4403;
   var data = root.dataset;
   var pageNumber = parseInt(data.pageNumber, 10) || 1;
   var perPage = parseInt(data.postsPerPage, 10) || 20;
@@ -25,7 +24,6 @@
   var status = root.querySelector("[data-live-status]");
   var message = root.querySelector("[data-live-message]");
   var unseen = [];
-  var retryDelay = 1000;
 
   /*
    * A count in the page language's digits, as the server writes it (sitewide.numerals): the
@@ -223,37 +221,9 @@
     "notification.created": notificationCreated,
   };
 
-  /* --- The socket, reconnecting with a growing delay ------------------------------------------- */
+  /* --- The socket (static/js/live-socket.js reconnects it with a growing delay) ---------------- */
 
-  function connect() {
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + window.location.host + data.socketPath);
-    socket.addEventListener("open", function () {
-      retryDelay = 1000;
-      root.dataset.liveState = "open";
-    });
-    socket.addEventListener("message", function (incoming) {
-      var event;
-      try {
-        event = JSON.parse(incoming.data);
-      } catch (error) {
-        return;
-      }
-      var handler = handlers[event.type];
-      if (handler) {
-        handler(event);
-      }
-    });
-    socket.addEventListener("close", function (closing) {
-      root.dataset.liveState = "closed";
-      if (closing.code === NOT_ALLOWED) {
-        showNotice(data.labelRefused);
-        return;
-      }
-      window.setTimeout(connect, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 30000);
-    });
-  }
-
-  connect();
+  window.openLiveSocket(root, data.socketPath, handlers, function () {
+    showNotice(data.labelRefused);
+  });
 })();
