@@ -78,6 +78,13 @@ class User(AbstractUser):
         help_text=_("Occasional product news and community digests. Account emails are sent regardless."),
     )
     marketing_opt_in_at = models.DateTimeField(_("consented at"), null=True, blank=True)
+    #: An IANA zone name ("Europe/Berlin"); empty shows times in the browser's zone.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Meeting times are shown in it. Leave empty to use your browser's time zone."),
+    )
 
     objects = EmailUserManager()
 

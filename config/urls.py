@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("support/", include("support.urls")),
     path("forum/", include("forum.urls")),
     path("council/", include("customer_council.urls")),
+    path("whats-new/", include("customer_council.urls.whats_new")),
     path("", include(kb_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -1,16 +1,16 @@
 """The council in the Wagtail admin: one "Council" menu (cohorts, memberships, agreements, the
-membership changes report), for council managers. Defined in customer_council.viewsets."""
+membership changes report, the board's lists, roadmap and meetings), for council managers.
+Defined in customer_council.viewsets."""
 
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from customer_council import sections
 from customer_council.admin_search import BasePageViewSet
-from customer_council.models import Agreement, Cohort, Membership, MembershipEvent
-from customer_council.viewsets import CouncilManagersPolicy, CouncilViewSetGroup
+from customer_council.viewsets import POLICY_MODELS, CouncilManagersPolicy, CouncilViewSetGroup
 
 # Before the viewsets register (they look their model's policy up when they do).
-for model in (Cohort, Membership, MembershipEvent, Agreement):
+for model in POLICY_MODELS:
     register_permission_policy(model, CouncilManagersPolicy(model))
 
 

@@ -12,10 +12,14 @@ from customer_council.models.ideas import (
     ProductArea,
     Team,
 )
+from customer_council.models.meetings import RSVP, ActionItem, AgendaItem, Meeting, PreRead, PreReadReceipt
 from customer_council.models.membership import Cohort, Invitation, Membership, MembershipEvent
 from customer_council.models.pages import CouncilIndexPage, CouncilPage
+from customer_council.models.roadmap import RoadmapItem
 
 __all__ = [
+    "ActionItem",
+    "AgendaItem",
     "Agreement",
     "AgreementAcceptance",
     "AgreementKind",
@@ -30,8 +34,13 @@ __all__ = [
     "IdeaStatusChange",
     "IdeaVote",
     "Invitation",
+    "Meeting",
     "Membership",
     "MembershipEvent",
+    "PreRead",
+    "PreReadReceipt",
     "ProductArea",
+    "RSVP",
+    "RoadmapItem",
     "Team",
 ]

@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("customer_council.urls.area")),
     path("", include("customer_council.urls.membership")),
     path("ideas/", include("customer_council.urls.ideas")),
+    path("roadmap/", include("customer_council.urls.roadmap")),
+    path("meetings/", include("customer_council.urls.meetings")),
 ]

@@ -1,19 +1,13 @@
-"""The council in the Wagtail admin, for council managers: cohorts, memberships (invite, renew,
-revoke, edit), the agreements (snippets with drafts and revisions), and the membership changes
-report with CSV/XLSX export. Registered in customer_council.wagtail_hooks.
-
-Who may use them is :class:`CouncilManagersPolicy`: council managers and superusers, decided in
-code by :func:`customer_council.access.is_manager` (the same answer as the public council's
-door), plus anyone an administrator grants the model permissions to in Settings › Groups. Every
-change goes through customer_council.services.membership, so each one writes its audit row.
+"""Memberships in the Wagtail admin: cohorts, memberships (invite, renew, revoke, edit), the
+agreements (snippets with drafts and revisions), and the membership changes report with CSV/XLSX
+export. Every change goes through customer_council.services.membership, so each one writes its
+audit row.
 """
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,38 +22,16 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
-from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from customer_council.access import MANAGERS_GROUP, is_manager
+from customer_council.access import is_manager
 from customer_council.models import Agreement, Cohort, Membership, MembershipEvent
 from customer_council.services import membership as services
 from sitewide.errors import ActionRefused
 from sitewide.exports import spreadsheet_safe
-
-#: The hook the "Council" admin submenu collects its items from.
-COUNCIL_MENU_HOOK = "register_council_menu_item"
-
-
-class CouncilManagersPolicy(ModelPermissionPolicy):
-    """Council managers (and superusers) may do everything with the council's models; others only
-    what Django permissions grant them. A policy, not a data migration, so the grant lives next to
-    the one rule of who is a manager and cannot drift from it."""
-
-    def user_has_permission(self, user, action):
-        return is_manager(user) or super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return is_manager(user) or super().user_has_any_permission(user, actions)
-
-    def users_with_any_permission(self, actions):
-        managers = Q(is_active=True) & (Q(is_superuser=True) | Q(groups__name=MANAGERS_GROUP))
-        granted = super().users_with_any_permission(actions).values("pk")
-        return get_user_model().objects.filter(managers | Q(pk__in=granted)).distinct()
-
 
 # --- Cohorts -------------------------------------------------------------------------------
 
@@ -423,15 +395,3 @@ class MembershipEventReportViewSet(ViewSet):
             path("", MembershipEventReportView.as_view(), name="index"),
             path("results/", MembershipEventReportView.as_view(results_only=True), name="index_results"),
         ]
-
-
-class CouncilViewSetGroup(ViewSetGroup):
-    menu_label = gettext_lazy("Council")
-    menu_icon = "group"
-    menu_order = 260
-    items = [
-        CohortViewSet(),
-        MembershipViewSet("council_memberships", url_prefix="council/memberships"),
-        AgreementViewSet(),
-        MembershipEventReportViewSet("council_membership_events", url_prefix="council/membership-changes"),
-    ]

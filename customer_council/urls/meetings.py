@@ -1,0 +1,3 @@
+"""Council URLs: the meetings (see customer_council/urls/__init__.py)."""
+
+urlpatterns = []
