@@ -233,6 +233,14 @@ RATE_LIMITS["forum_edit"] = (30, 10 * 60)
 RATE_LIMITS["forum_post"] = (30, 10 * 60)
 RATE_LIMITS["forum_vote"] = (60, 60)
 
+# --- Customer advisory council --------------------------------------------------------------
+#: Per client: wrong or reused invitation links (like page passwords); new ideas, comments,
+#: roadmap and meeting writes; votes, follows and RSVPs; directory profile saves.
+RATE_LIMITS["council_join"] = (5, 5 * 60)
+RATE_LIMITS["council_post"] = (30, 10 * 60)
+RATE_LIMITS["council_vote"] = (60, 60)
+RATE_LIMITS["council_profile"] = (30, 10 * 60)
+
 # --- Accounts (django-allauth) --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -22,7 +21,6 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customer_council.access import is_manager
@@ -39,8 +37,10 @@ from customer_council.models import (
     Membership,
     ProductArea,
 )
+from customer_council.privacy import confidential
 from customer_council.services import idea_notifications
 from customer_council.services import ideas as idea_service
+from customer_council.views.common import limited, wants_json
 from sitewide.errors import ActionRefused
 from sitewide.ids import parse_id
 from sitewide.ratelimit import rate_limited
@@ -52,44 +52,10 @@ SORTS = {
     "trending": ("-trending_score", "-pk"),
     "newest": ("-created_at", "-pk"),
 }
-#: Rate limits (settings.RATE_LIMITS): the forum's, since the council's writes cost the same.
-WRITE_LIMIT = "forum_post"
-VOTE_LIMIT = "forum_vote"
+#: Rate limits (settings.RATE_LIMITS).
+WRITE_LIMIT = "council_post"
+VOTE_LIMIT = "council_vote"
 SUGGEST_LIMIT = "suggest"
-
-
-def wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def private(view):
-    """Council pages are confidential: never stored by a shared cache, never indexed."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = never_cache(view)(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-cache, no-store, must-revalidate, max-age=0"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    return wrapped
-
-
-def limited(action: str):
-    """settings.RATE_LIMITS[action] for POSTs, answered as JSON to fetch() callers."""
-
-    def decorator(view):
-        as_text, as_json = rate_limited(action)(view), rate_limited(action, json=True)(view)
-
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if request.method != "POST":
-                return view(request, *args, **kwargs)
-            return (as_json if wants_json(request) else as_text)(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def refused(request, error: ActionRefused, *, idea: Idea | None = None):
@@ -114,7 +80,7 @@ def _tag_filter(queryset, tag: str):
     return queryset.filter(tags__icontains=json.dumps(tag))
 
 
-@private
+@confidential
 @require_GET
 @member_required
 def board(request):
@@ -163,7 +129,7 @@ def board(request):
     return render(request, "customer_council/ideas/board.html", context)
 
 
-@private
+@confidential
 @require_GET
 @member_required
 def similar(request):
@@ -245,7 +211,7 @@ def _detail_context(request, idea: Idea, **extra) -> dict:
     return context
 
 
-@private
+@confidential
 @require_GET
 @member_required
 def detail(request, pk):
@@ -262,7 +228,7 @@ def detail(request, pk):
     return render(request, "customer_council/ideas/detail.html", _detail_context(request, idea))
 
 
-@private
+@confidential
 @require_GET
 @member_required
 def status_panel(request, pk):
@@ -272,7 +238,7 @@ def status_panel(request, pk):
     return render(request, "customer_council/ideas/includes/status_panel.html", {"idea": idea, "history": history})
 
 
-@private
+@confidential
 @require_http_methods(["GET", "POST"])
 @member_required
 @limited(WRITE_LIMIT)
@@ -316,7 +282,7 @@ def _after_action(request, idea: Idea, payload: dict, fragment: str):
     return redirect("customer_council:idea", pk=idea.pk)
 
 
-@private
+@confidential
 @require_POST
 @member_required
 @limited(VOTE_LIMIT)
@@ -331,7 +297,7 @@ def vote(request, pk):
     return _after_action(request, idea, {"voted": not withdraw}, "vote_form")
 
 
-@private
+@confidential
 @require_POST
 @member_required
 @limited(VOTE_LIMIT)
@@ -346,7 +312,7 @@ def follow(request, pk):
     return _after_action(request, idea, {"following": not stop}, "follow_form")
 
 
-@private
+@confidential
 @require_POST
 @member_required
 @limited(WRITE_LIMIT)
@@ -371,7 +337,7 @@ def comment(request, pk):
 # --- Managers -------------------------------------------------------------------------------------
 
 
-@private
+@confidential
 @require_POST
 @manager_required
 def change_status(request, pk):
@@ -393,7 +359,7 @@ def change_status(request, pk):
     )
 
 
-@private
+@confidential
 @require_POST
 @manager_required
 def assign_team(request, pk):
@@ -406,7 +372,7 @@ def assign_team(request, pk):
     return redirect("customer_council:idea", pk=idea.pk)
 
 
-@private
+@confidential
 @require_POST
 @manager_required
 def merge(request, pk):
@@ -426,7 +392,7 @@ def merge(request, pk):
     return redirect("customer_council:idea", pk=target.pk)
 
 
-@private
+@confidential
 @require_POST
 @manager_required
 def undo_merge(request, pk):

@@ -26,7 +26,7 @@ from sitewide.errors import ActionRefused
 from sitewide.ratelimit import take_attempt, too_many_requests
 
 #: Unknown invitation links count against the wrong-guess limit (like page passwords).
-GUESS_LIMIT = "page_password"
+GUESS_LIMIT = "council_join"
 
 
 def _refused(request, error: ActionRefused, *, invitation=None):
@@ -165,7 +165,7 @@ def directory_entries():
 
 @confidential
 @member_required
-@writes_rate_limited("forum_edit")
+@writes_rate_limited("council_profile")
 @require_http_methods(["GET", "POST"])
 def members(request):
     """The member directory, and the member's own entry to edit."""
