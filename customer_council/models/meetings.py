@@ -3,7 +3,9 @@
 Times are stored in UTC and shown in each member's time zone (accounts.User.time_zone, else the
 browser's). The iCalendar invitation (customer_council.services.meetings) uses ``uid`` and
 ``sequence`` so a calendar updates the event it already holds instead of adding a second one.
-Written only through customer_council.services.meetings.
+Managers edit a meeting with its agenda, pre-reads and action items in one admin form (a
+ClusterableModel with inline children); members' RSVPs and read receipts and every other write go
+through customer_council.services.meetings.
 """
 
 import uuid
@@ -14,10 +16,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
+from wagtail.models import Orderable
 
 
-class Meeting(models.Model):
+class Meeting(ClusterableModel):
     #: The cohort it is for; empty means the whole council.
     cohort = models.ForeignKey(
         "customer_council.Cohort",
@@ -64,9 +69,8 @@ class Meeting(models.Model):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
-class AgendaItem(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+class AgendaItem(Orderable):
+    meeting = ParentalKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     title = models.CharField(_("title"), max_length=200)
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
     #: An idea discussed under this item (shown as a link to it).
@@ -81,7 +85,7 @@ class AgendaItem(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("minutes allotted"), null=True, blank=True)
 
     class Meta:
-        ordering = ["meeting", "position", "pk"]
+        ordering = ["meeting", "sort_order", "pk"]
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
 
@@ -89,20 +93,19 @@ class AgendaItem(models.Model):
         return self.title
 
 
-class PreRead(models.Model):
+class PreRead(Orderable):
     """A document members should read before the meeting (it must be in the council's collection)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pre_reads")
+    meeting = ParentalKey(Meeting, on_delete=models.CASCADE, related_name="pre_reads")
     document = models.ForeignKey(
         "wagtaildocs.Document",
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("document"),
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
-        ordering = ["meeting", "position", "pk"]
+        ordering = ["meeting", "sort_order", "pk"]
         constraints = [models.UniqueConstraint(fields=["meeting", "document"], name="council_pre_read_once")]
         verbose_name = _("pre-read")
         verbose_name_plural = _("pre-reads")
@@ -147,13 +150,13 @@ class RSVP(models.Model):
         return f"{self.user_id}: {self.response} for {self.meeting_id}"
 
 
-class ActionItem(models.Model):
+class ActionItem(Orderable):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    meeting = ParentalKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
     title = models.CharField(_("action"), max_length=300)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -171,7 +174,7 @@ class ActionItem(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["due_on", "pk"]
+        ordering = ["due_on", "sort_order", "pk"]
         indexes = [models.Index(fields=["status", "due_on"], name="council_action_due")]
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
