@@ -8,14 +8,17 @@ type ``"council"``:
   kb.visibility like any help page's: the council section's Wagtail restriction makes them
   ``superuser`` + ``group:<Council members>`` + ``group:<Council managers>``. kb.search.indexing
   already keeps Wagtail pages fresh (publish, unpublish, move, privacy changes);
-* ideas on the board (not hidden by a moderator, not merged into another), with the audiences
-  of the council groups. :func:`reindex_ideas_after_commit` keeps them fresh.
+* ideas on the board (not hidden by a moderator, not merged into another), roadmap items and
+  meetings, with the audiences of the council groups (:class:`CouncilObjectIndex`).
+  :func:`reindex_after_commit` keeps them fresh (``post_save``/``post_delete``, and the
+  services for their ``.update()`` writes).
 
 Restricted documents lend no word to "Did you mean" (``spelling`` is empty: kb's public_words).
 
 Each hit is re-checked against the database before it is shown (kb.search.visibility):
-council pages through kb.visibility's page filter, ideas through :func:`visible_idea_urls`,
-which asks customer_council.access whether the reader may enter *now*, so a member whose term
+council pages through kb.visibility's page filter, ideas, roadmap items and meetings through
+:func:`visible_idea_urls` / :func:`visible_object_urls`, which ask customer_council.access
+whether the reader may enter *now*, so a member whose term
 ended at midnight finds nothing even before the index or their groups catch up.
 """
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -34,11 +38,11 @@ from haystack import indexes
 from wagtail.models import Page
 
 from customer_council.access import ACCESS_GROUP, MANAGERS_GROUP, is_manager, may_enter
-from customer_council.models import CouncilIndexPage, CouncilPage, Idea, Membership
+from customer_council.models import AgendaItem, CouncilIndexPage, CouncilPage, Idea, Meeting, Membership, RoadmapItem
 from kb import search_indexes as kb_indexes
 from kb.search.analysis import text_analyzer, title_analyzer, words_analyzer
 from kb.search.indexing import index_objects
-from kb.search.visibility import register
+from kb.search.visibility import register, register_confidential_type
 from kb.search_indexes import TITLE_BOOST, public_words, spelling_field
 from kb.visibility import visible_page_urls
 from sitewide.reader import SUPERUSER
@@ -74,13 +78,21 @@ def council_audiences() -> list[str]:
     return [SUPERUSER] + [f"group:{pk}" for pk in groups.values_list("pk", flat=True)]
 
 
-def authors_languages(user_ids) -> dict[int, str]:
-    """The language of each author's latest membership (the invitation's language)."""
-    rows = Membership.objects.filter(user_id__in=[pk for pk in user_ids if pk]).order_by("user_id", "created_at")
-    return dict(rows.values_list("user_id", "language"))
+def users_languages(user_ids) -> dict[int, str]:
+    """The language of each user's latest membership (the invitation's language), else their
+    preferred language (a manager or staff member has no membership)."""
+    ids = [pk for pk in user_ids if pk]
+    languages = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "preferred_language"))
+    rows = Membership.objects.filter(user_id__in=ids).order_by("user_id", "created_at")
+    languages.update(rows.values_list("user_id", "language"))
+    return languages
 
 
-class IdeaIndex(indexes.SearchIndex, indexes.Indexable):
+class CouncilObjectIndex(indexes.SearchIndex):
+    """The shared document of the council's own objects (ideas, roadmap items, meetings): the
+    unified search's fields, the council's audiences and result type, no spelling words.
+    Not Indexable itself: each kind below is."""
+
     text = indexes.CharField(document=True, analyzer=text_analyzer())
     title = indexes.CharField(model_attr="title", boost=TITLE_BOOST, analyzer=title_analyzer())
     title_words = indexes.CharField(model_attr="title", analyzer=words_analyzer(), stored=False)
@@ -94,6 +106,48 @@ class IdeaIndex(indexes.SearchIndex, indexes.Indexable):
     #: Always empty: council words never reach "Did you mean".
     spelling = spelling_field()
 
+    #: Whose language stands in for the object's (it records none): its author's or creator's.
+    language_user_field = "created_by_id"
+
+    def preload(self, objects):
+        """What ``prepare`` needs of a batch, in two queries however many."""
+        audiences = council_audiences()
+        user_ids = {getattr(obj, self.language_user_field) for obj in objects}
+        languages = users_languages(user_ids)
+        for obj in objects:
+            obj.search_audiences = audiences
+            obj.search_language = languages.get(getattr(obj, self.language_user_field), settings.LANGUAGE_CODE)
+
+    def prepare(self, obj):
+        data = super().prepare(obj)
+        data["spelling"] = public_words(data)
+        return data
+
+    def prepare_language(self, obj):
+        if hasattr(obj, "search_language"):
+            return obj.search_language
+        user_id = getattr(obj, self.language_user_field)
+        return users_languages({user_id}).get(user_id, settings.LANGUAGE_CODE)
+
+    def prepare_category(self, obj):
+        return obj.product_area.name if getattr(obj, "product_area_id", None) else ""
+
+    def prepare_content_type(self, obj):
+        return RESULT_TYPE
+
+    def prepare_audience(self, obj):
+        if hasattr(obj, "search_audiences"):
+            return obj.search_audiences
+        return council_audiences()
+
+    def prepare_url(self, obj):
+        return council_url(self.url_name, obj.pk)
+
+
+class IdeaIndex(CouncilObjectIndex, indexes.Indexable):
+    language_user_field = "author_id"
+    url_name = "customer_council:idea"
+
     def get_model(self):
         return Idea
 
@@ -103,39 +157,6 @@ class IdeaIndex(indexes.SearchIndex, indexes.Indexable):
     def should_update(self, instance, **kwargs):
         return not instance.hidden and instance.merged_into_id is None
 
-    def preload(self, ideas):
-        """What ``prepare`` needs of a batch of ideas, in two queries however many."""
-        audiences = council_audiences()
-        languages = authors_languages({idea.author_id for idea in ideas if idea.author_id})
-        for idea in ideas:
-            idea.search_audiences = audiences
-            idea.search_language = languages.get(idea.author_id, settings.LANGUAGE_CODE)
-
-    def prepare(self, idea):
-        data = super().prepare(idea)
-        data["spelling"] = public_words(data)
-        return data
-
-    def prepare_language(self, idea):
-        # An idea does not record its language: its author's (their membership's) stands in.
-        if hasattr(idea, "search_language"):
-            return idea.search_language
-        return authors_languages({idea.author_id}).get(idea.author_id, settings.LANGUAGE_CODE)
-
-    def prepare_category(self, idea):
-        return idea.product_area.name if idea.product_area_id else ""
-
-    def prepare_content_type(self, idea):
-        return RESULT_TYPE
-
-    def prepare_audience(self, idea):
-        if hasattr(idea, "search_audiences"):
-            return idea.search_audiences
-        return council_audiences()
-
-    def prepare_url(self, idea):
-        return idea_url(idea.pk)
-
     def prepare_summary(self, idea):
         return " ".join(idea.problem.split())[:SUMMARY_CHARACTERS]
 
@@ -144,44 +165,91 @@ class IdeaIndex(indexes.SearchIndex, indexes.Indexable):
         return "\n".join(part for part in parts if part)[:MAX_INDEXED_CHARACTERS]
 
 
-def idea_url(idea_id: int, language: str | None = None) -> str:
-    """The idea's page in ``language`` (the active one by default)."""
+class RoadmapItemIndex(CouncilObjectIndex, indexes.Indexable):
+    """Roadmap previews, embargoed or not: the preview's text is the council's, always (what the
+    public may read is the separate "What's new" entry, which is not in the index)."""
+
+    url_name = "customer_council:roadmap_item"
+
+    def get_model(self):
+        return RoadmapItem
+
+    def index_queryset(self, using=None):
+        return RoadmapItem.objects.select_related("product_area")
+
+    def prepare_summary(self, item):
+        return " ".join(strip_tags(item.summary_html).split())[:SUMMARY_CHARACTERS]
+
+    def prepare_text(self, item):
+        return "\n".join(part for part in [item.title, strip_tags(item.summary_html)] if part)[:MAX_INDEXED_CHARACTERS]
+
+
+class MeetingIndex(CouncilObjectIndex, indexes.Indexable):
+    """Meetings: title, description, agenda and (once published) minutes."""
+
+    url_name = "customer_council:meeting"
+
+    def get_model(self):
+        return Meeting
+
+    def index_queryset(self, using=None):
+        return Meeting.objects.prefetch_related("agenda_items")
+
+    def prepare_summary(self, meeting):
+        return " ".join(strip_tags(meeting.description_html).split())[:SUMMARY_CHARACTERS]
+
+    def prepare_text(self, meeting):
+        parts = [meeting.title, strip_tags(meeting.description_html)]
+        parts += [f"{item.title} {item.notes}" for item in meeting.agenda_items.all()]
+        if meeting.minutes_published_at:
+            parts.append(strip_tags(meeting.minutes))
+        return "\n".join(part for part in parts if part)[:MAX_INDEXED_CHARACTERS]
+
+
+def council_url(url_name: str, pk: int, language: str | None = None) -> str:
+    """An object's council page in ``language`` (the default language if none)."""
     with override(language or settings.LANGUAGE_CODE):
-        return reverse("customer_council:idea", args=[idea_id])
+        return reverse(url_name, args=[pk])
 
 
-# --- Keeping ideas in the index --------------------------------------------------------------------
+def idea_url(idea_id: int, language: str | None = None) -> str:
+    """The idea's page in ``language`` (the default language if none)."""
+    return council_url(IdeaIndex.url_name, idea_id, language)
 
 
-def index_ideas(idea_ids) -> None:
-    """Index the indexable ideas among these ids and remove the rest (hidden, merged, deleted)."""
-    index_objects(Idea, idea_ids)
+# --- Keeping the council's objects in the index ----------------------------------------------------
 
 
-def reindex_ideas_after_commit(*ideas) -> None:
-    """After the transaction commits, bring these ideas' documents in step (ideas or ids).
-
-    customer_council.services.ideas should call it wherever an idea's text, visibility or merge
-    changes (its ``.update()`` writes send no ``post_save``).
-    """
-    ids = [getattr(idea, "pk", idea) for idea in ideas]
+def reindex_after_commit(model, *objects) -> None:
+    """After the transaction commits, bring these objects' documents (objects or ids) in step:
+    index the indexable ones, remove the rest (hidden, merged, deleted)."""
+    ids = [getattr(obj, "pk", obj) for obj in objects]
 
     def run():
         try:
-            index_ideas(ids)
+            index_objects(model, ids)
         except Exception:
             # The change itself succeeded; the next change or `rebuild_index` repairs the index.
-            logger.exception("Search index update failed for council ideas %s", ids)
+            logger.exception("Search index update failed for %s %s", model._meta.label, ids)
 
     transaction.on_commit(run)
 
 
-def _idea_saved(sender, instance, **kwargs):
-    reindex_ideas_after_commit(instance.pk)
+def reindex_ideas_after_commit(*ideas) -> None:
+    """The ideas' documents in step after commit. customer_council.services.ideas calls it
+    wherever an idea's text, visibility or merge changes (its ``.update()`` writes send no
+    ``post_save``)."""
+    reindex_after_commit(Idea, *ideas)
 
 
-def _idea_deleted(sender, instance, **kwargs):
-    reindex_ideas_after_commit(instance.pk)
+def _saved_or_deleted(sender, instance, **kwargs):
+    reindex_after_commit(sender, instance.pk)
+
+
+def _agenda_changed(sender, instance, **kwargs):
+    # A meeting's form saves its agenda after the meeting itself (and outside a transaction,
+    # the meeting's own reindex has already run): the agenda's words join the meeting's document.
+    reindex_after_commit(Meeting, instance.meeting_id)
 
 
 # --- Re-checking every council hit against the database ---------------------------------------------
@@ -221,16 +289,36 @@ def visible_idea_urls(reader, ids) -> dict[int, str]:
     return {pk: idea_url(pk, reader.language) for pk in visible}
 
 
+def visible_object_urls(index_class):
+    """The hit check of a council object every member may open (roadmap items, meetings)."""
+    model, url_name = index_class().get_model(), index_class.url_name
+
+    def check(reader, ids) -> dict[int, str]:
+        if not ids or not may_read_council(reader):
+            return {}
+        existing = model.objects.filter(pk__in=list(ids)).values_list("pk", flat=True)
+        return {pk: council_url(url_name, pk, reader.language) for pk in existing}
+
+    return check
+
+
 def connect() -> None:
     """Register the council's hit checks and keep ideas fresh (idempotent).
 
     Called by customer_council's AppConfig.ready, so an idea saved before the first search of a
     process is indexed, and when haystack imports this module.
     """
+    register_confidential_type(RESULT_TYPE)
     register(PAGE_LABEL, visible_council_page_urls)
     register(IDEA_LABEL, visible_idea_urls)
-    post_save.connect(_idea_saved, sender=Idea, dispatch_uid="council.search.idea_saved")
-    post_delete.connect(_idea_deleted, sender=Idea, dispatch_uid="council.search.idea_deleted")
+    register(RoadmapItem._meta.label_lower, visible_object_urls(RoadmapItemIndex))
+    register(Meeting._meta.label_lower, visible_object_urls(MeetingIndex))
+    for model in (Idea, RoadmapItem, Meeting):
+        uid = f"council.search.{model._meta.model_name}"
+        post_save.connect(_saved_or_deleted, sender=model, dispatch_uid=f"{uid}_saved")
+        post_delete.connect(_saved_or_deleted, sender=model, dispatch_uid=f"{uid}_deleted")
+    post_save.connect(_agenda_changed, sender=AgendaItem, dispatch_uid="council.search.agenda_saved")
+    post_delete.connect(_agenda_changed, sender=AgendaItem, dispatch_uid="council.search.agenda_deleted")
 
 
 connect()

@@ -108,7 +108,7 @@ def suggest_api(request):
     except SearchUnavailable:
         return JsonResponse({"results": [], "error": "search is temporarily unavailable"}, status=503)
     event = record_search(
-        request.reader, query, source=SearchEvent.Source.SUGGEST, language=language, result_count=len(hits)
+        request.reader, query, source=SearchEvent.Source.SUGGEST, language=language, result_count=len(hits), hits=hits
     )
     return JsonResponse({"results": [hit.as_json() for hit in hits], "event": event.pk if event else None})
 

@@ -69,15 +69,21 @@ def suggest_while_typing(
     language: str,
     limit: int = MAX_SUGGESTIONS,
     min_characters: int = MIN_QUERY_CHARACTERS,
+    models=(),
 ) -> ShownSuggestions:
-    """What to show for what the person typed so far (recorded as SUGGESTIONS_SHOWN when any are)."""
-    if flow not in FLOWS:
+    """What to show for what the person typed so far (recorded as SUGGESTIONS_SHOWN when any are).
+
+    ``flow=None`` is a confidential flow (the council's idea form): what was typed names what only
+    its audience may know, so nothing is recorded and each suggestion links straight to its
+    result. ``models``: suggest only these kinds of result (kb.search.service.suggest).
+    """
+    if flow is not None and flow not in FLOWS:
         raise ValueError(f"Not a suggesting flow: {flow!r}")
     query = clean_query(str(text or "")[:MAX_SEARCHED_CHARACTERS])
     if len(query) < min_characters or not query_words(query):
         return ShownSuggestions(query, [])
     try:
-        hits = suggest(reader, query, language=language, limit=limit)
+        hits = suggest(reader, query, language=language, limit=limit, models=models)
     except SearchUnavailable:
         return ShownSuggestions(query, [], unavailable=True)
     suggestions = []
@@ -87,6 +93,9 @@ def suggest_while_typing(
         if pk is None or hit.model_label not in registered_labels():
             continue
         rank = len(suggestions) + 1
+        if flow is None:
+            suggestions.append(Suggestion(hit=hit, article_id=None, rank=rank, open_url=hit.url))
+            continue
         params = {"visit": visit_id, "rank": rank, "flow": flow, "q": query}
         if hit.model_label == ARTICLE_LABEL:
             open_url = reverse("support:open_suggestion", args=[pk]) + "?" + urlencode(params)
@@ -95,7 +104,7 @@ def suggest_while_typing(
             params |= {"kind": hit.model_label, "id": pk}
             open_url = reverse("support:open_result") + "?" + urlencode(params)
             suggestions.append(Suggestion(hit=hit, article_id=None, rank=rank, open_url=open_url))
-    if suggestions:
+    if suggestions and flow is not None:
         record_event(
             Event.Kind.SUGGESTIONS_SHOWN,
             reader=reader,

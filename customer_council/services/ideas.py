@@ -46,6 +46,7 @@ from customer_council.services import idea_notifications
 from forum import markdown
 from sitewide.errors import ActionRefused
 from sitewide.text import clean_line, clean_text, has_nul
+from support.suggestions import suggest_while_typing
 
 #: The live group every open council page of a member listens to for idea events.
 IDEAS_GROUP = "council.ideas"
@@ -519,14 +520,16 @@ def undo_merge(record: IdeaMerge, by=None) -> IdeaMerge:
 # --- Reading helpers the views share ----------------------------------------------------------------
 
 
-def similar_ideas(user, query, *, limit: int = 5) -> list[Idea]:
-    """Ideas on the board whose title holds any word of ``query`` of three letters or more
-    (database ``icontains``; to be replaced by the search service with the council audience),
-    most voted first. Only ideas ``user`` may see."""
-    words = [word for word in clean_line(query).split() if len(word) >= 3][:6]
-    if not words:
+def similar_ideas(reader, query, *, language: str, limit: int = 5) -> list[Idea]:
+    """Ideas on the board like what is being typed as a new idea's title: the one "suggest while
+    typing" service (support.suggestions) with the council's ideas only, as a confidential flow
+    (nothing recorded). The hits are re-read from the board, in the search's order, so a merged
+    or hidden idea never shows."""
+    shown = suggest_while_typing(reader, query, flow=None, visit_id="", language=language, limit=limit, models=(Idea,))
+    label = Idea._meta.label_lower
+    ids = [suggestion.hit.pk for suggestion in shown.suggestions if suggestion.hit.model_label == label]
+    user = reader.authenticated_user
+    if not ids or user is None:
         return []
-    condition = Q()
-    for word in words:
-        condition |= Q(title__icontains=word[:50])
-    return list(board_ideas(user).filter(condition).select_related("status").order_by("-vote_count", "-pk")[:limit])
+    ideas = board_ideas(user).filter(pk__in=ids).select_related("status").in_bulk()
+    return [ideas[int(pk)] for pk in ids if int(pk) in ideas]

@@ -20,6 +20,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -148,7 +149,7 @@ def _similar(request):
             "votes": idea.vote_count,
             "url": reverse("customer_council:idea", args=[idea.pk]),
         }
-        for idea in idea_service.similar_ideas(request.user, query)
+        for idea in idea_service.similar_ideas(request.reader, query, language=get_language())
     ]
     return JsonResponse({"results": results})
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from kb.models import SearchClick, SearchEvent
 from kb.models.search_analytics import MAX_QUERY_LENGTH, MAX_URL_LENGTH, normalize_query
 from kb.search.service import SearchResults, clean_query
+from kb.search.visibility import touches_confidential
 from sitewide.ids import parse_id
 from sitewide.reader import Reader
 
@@ -36,6 +37,7 @@ def record_search(
     result_count: int = 0,
     fell_back: bool = False,
     continues: bool = False,
+    hits=(),
 ) -> SearchEvent | None:
     """Record one search by this visitor, or return None when it is not recorded.
 
@@ -43,14 +45,23 @@ def record_search(
     fell_back come from it) or a query string with ``language`` and ``result_count``.
     ``continues``: this request pages through or filters results already shown, so the visitor's
     recent event for the same query is returned instead of counting a second search.
+    ``hits``: with a query string, the hits shown for it.
+
+    A search that found confidential content (kb.search.visibility.touches_confidential: the
+    council's) is not recorded at all: its words, count and clicks would show staff outside
+    that audience what it searched for.
     """
     if reader.is_bot:
         return None
     if isinstance(results_or_query, SearchResults):
         query, language = results_or_query.query, results_or_query.language
         result_count, fell_back = results_or_query.total, results_or_query.fell_back
+        if touches_confidential(results_or_query.hits, results_or_query.facets):
+            return None
     else:
         query = results_or_query
+        if touches_confidential(hits):
+            return None
     query = clean_query(query)[:MAX_QUERY_LENGTH]
     if not query:
         return None

@@ -273,11 +273,11 @@ def search(
     return results
 
 
-def suggest(reader: Reader, query: str, *, language: str, limit: int = 5) -> list[Hit]:
+def suggest(reader: Reader, query: str, *, language: str, limit: int = 5, models=()) -> list[Hit]:
     """Typeahead: the best few permission-checked hits, reader's language first.
 
     The last word, while still being typed (no space after it), also matches title words it
-    begins: "batt" finds "Battery".
+    begins: "batt" finds "Battery". ``models``: only hits of these models (all kinds if empty).
     """
     query = clean_query(query)
     words = query_words(query)
@@ -288,6 +288,8 @@ def suggest(reader: Reader, query: str, *, language: str, limit: int = 5) -> lis
 
     def execute(lang):
         sqs = _base_queryset(reader, words, language=lang, prefix=prefix)
+        if models:
+            sqs = sqs.models(*models)
         sqs.query.typeahead = True  # no count, best few fast: engines that can, take the shortcut
         # Ask for a few more than shown: some may be dropped by the database re-check.
         return list(sqs[: limit * 2])

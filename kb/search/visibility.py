@@ -21,7 +21,9 @@ __all__ = [
     "page_audiences",
     "reader_audiences",
     "register",
+    "register_confidential_type",
     "registered_labels",
+    "touches_confidential",
     "visible_ids",
     "visible_page_ids",
     "visible_urls",
@@ -29,6 +31,24 @@ __all__ = [
 
 #: The search-index kind of a help article.
 ARTICLE_LABEL = "kb.articlepage"
+
+#: Result types whose words and counts must stay with their audience: a search that found any
+#: of them is kept out of the staff's search analytics (kb.search.analytics), since the query
+#: itself may name what only that audience knows (a council's roadmap code name).
+_confidential_types: set[str] = set()
+
+
+def register_confidential_type(result_type: str) -> None:
+    _confidential_types.add(result_type)
+
+
+def touches_confidential(hits=(), facets=None) -> bool:
+    """Whether these hits, or the ``content_type`` facet of their search, include a confidential type."""
+    if any(hit.type in _confidential_types for hit in hits):
+        return True
+    counts = (facets or {}).get("content_type") or ()
+    return any(value in _confidential_types and count for value, count in counts)
+
 
 #: model label ("app_label.modelname") -> function(reader, ids) returning the visible ids, or a
 #: mapping of the visible ids to their current URLs.

@@ -3,13 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from customer_council.models import Idea, Membership
 from customer_council.search_indexes import reindex_ideas_after_commit
+from kb.models import SearchEvent
 from kb.search.service import search, spelling_suggestion, suggest
 from tests.customer_council.area_helpers import make_council_page, make_idea
-from tests.factories import UserFactory, make_article
+from tests.factories import BROWSER_USER_AGENT, UserFactory, make_article
 from tests.factories.council import make_agreements, make_council_manager, make_council_member
 from tests.search_helpers import reader
 
@@ -96,3 +98,24 @@ def test_an_idea_merged_into_another_leaves_the_index(council, django_capture_on
         reindex_ideas_after_commit(council["idea"])
 
     assert hits(council["member"], "tangerine") == []
+
+
+def test_a_search_that_found_council_content_stays_out_of_the_search_analytics(
+    council, django_capture_on_commit_callbacks
+):
+    """The staff's search reports (top queries, zero results, clicks) are read by editors outside
+    the council: a member's query that found council content may name a secret, so it is not
+    recorded at all; their other searches are, like anyone's."""
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("Exporting reports")
+    client = Client(HTTP_USER_AGENT=BROWSER_USER_AGENT)
+    client.force_login(council["member"])
+
+    client.get("/en/search/", {"q": "marzipan"})
+    client.get("/api/suggest/", {"q": "Periwinkle", "lang": "en"})
+    client.get("/en/search/", {"q": "tangerine", "content_type": "council"})
+    assert not SearchEvent.objects.exists()
+
+    client.get("/en/search/", {"q": "exporting"})  # finds the public article and the idea: not recorded
+    client.get("/en/search/", {"q": "articles nowhere"})
+    assert list(SearchEvent.objects.values_list("query", flat=True)) == ["articles nowhere"]
