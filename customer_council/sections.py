@@ -7,7 +7,8 @@ Every council page beneath it inherits that restriction, so Wagtail's serving, k
 listings and the search audiences all keep it from everyone else without knowing the council.
 
 The section is made by code, not by editors (``max_count_per_parent = 1``): call
-:func:`ensure_council_sections` after the help centers exist (the demo loader, a data migration).
+:func:`ensure_council_sections` after the help centers exist (every ``migrate`` does, through
+customer_council.signals, and the demo loader).
 Both functions are idempotent: a second run changes nothing, and a restriction an admin removed
 or loosened by mistake is put back.
 """
