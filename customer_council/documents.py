@@ -7,15 +7,23 @@ are served only by Wagtail's document view (``/documents/<id>/<filename>``, sett
 the site's own media serving (config.urls) refuses the ``documents/`` directory, so no
 guessable public URL to the file exists. Responses are marked confidential
 (customer_council.privacy).
+
+In the Wagtail admin, staff groups hold document permissions on the root collection, which
+Wagtail extends to every collection beneath it: :class:`CouncilSafeDocumentPolicy` (registered
+in customer_council.wagtail_hooks) takes the council's collection out of the document listing,
+search, chooser and edit views of everyone but council managers.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import QuerySet
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, GroupCollectionPermission
+from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 
+from customer_council.access import MANAGERS_GROUP, is_manager
 from customer_council.privacy import DOCUMENTS_COLLECTION
 from customer_council.sections import council_groups
 
@@ -42,7 +50,25 @@ def ensure_council_collection() -> Collection:
     groups = council_groups()
     if set(restriction.groups.values_list("pk", flat=True)) != {group.pk for group in groups}:
         restriction.groups.set(groups)
+    grant_managers_the_collection(collection)
     return collection
+
+
+#: What council managers may do with documents in the council's collection (pre-reads, slides).
+MANAGER_DOCUMENT_PERMISSIONS = ("add_document", "change_document", "delete_document", "choose_document")
+
+
+def grant_managers_the_collection(collection: Collection) -> None:
+    """Council managers upload and edit the council's documents in the Wagtail admin (their
+    group holds only "choose" on the root collection)."""
+    managers = Group.objects.filter(name=MANAGERS_GROUP).first()
+    if managers is None:
+        return
+    permissions = Permission.objects.filter(
+        content_type__app_label="wagtaildocs", codename__in=MANAGER_DOCUMENT_PERMISSIONS
+    )
+    for permission in permissions:
+        GroupCollectionPermission.objects.get_or_create(group=managers, collection=collection, permission=permission)
 
 
 def council_documents() -> QuerySet:
@@ -52,3 +78,44 @@ def council_documents() -> QuerySet:
     if collection is None:
         return Document.objects.none()
     return Document.objects.filter(collection__path__startswith=collection.path)
+
+
+class CouncilSafeDocumentPolicy(CollectionOwnershipPermissionPolicy):
+    """Wagtail's document policy, less the council's collection for everyone but council managers."""
+
+    def _hides_council(self, user) -> bool:
+        return not is_manager(user)
+
+    @staticmethod
+    def _council_path() -> str | None:
+        collection = council_collection()
+        return collection.path if collection is not None else None
+
+    def collections_user_has_any_permission_for(self, user, actions):
+        collections = super().collections_user_has_any_permission_for(user, actions)
+        path = self._council_path()
+        if path and self._hides_council(user):
+            collections = collections.exclude(path__startswith=path)
+        return collections
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        documents = super().instances_user_has_any_permission_for(user, actions)
+        path = self._council_path()
+        if path and self._hides_council(user):
+            # By collection id: the admin's document search can filter on it (not on a path).
+            council_ids = list(Collection.objects.filter(path__startswith=path).values_list("pk", flat=True))
+            documents = documents.exclude(collection_id__in=council_ids)
+        return documents
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        path = self._council_path()
+        if path and instance.collection.path.startswith(path) and self._hides_council(user):
+            return False
+        return super().user_has_any_permission_for_instance(user, actions, instance)
+
+
+def document_policy() -> CouncilSafeDocumentPolicy:
+    """The policy with the arguments Wagtail gives its own (wagtail.documents.get_permission_policy)."""
+    return CouncilSafeDocumentPolicy(
+        get_document_model(), auth_model="wagtaildocs.Document", owner_field_name="uploaded_by_user"
+    )

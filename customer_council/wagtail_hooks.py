@@ -3,15 +3,20 @@ membership changes report, the board's lists, roadmap and meetings), for council
 Defined in customer_council.viewsets."""
 
 from wagtail import hooks
+from wagtail.documents import get_document_model
 from wagtail.permissions import register_permission_policy
 
 from customer_council import sections
 from customer_council.admin_search import BasePageViewSet
+from customer_council.documents import document_policy
 from customer_council.viewsets import POLICY_MODELS, CouncilManagersPolicy, CouncilViewSetGroup
 
 # Before the viewsets register (they look their model's policy up when they do).
 for model in POLICY_MODELS:
     register_permission_policy(model, CouncilManagersPolicy(model))
+# Council documents out of the admin's document screens for all but council managers. For the
+# exact class, which wins over wagtail.documents' own registration whichever app is ready first.
+register_permission_policy(get_document_model(), document_policy(), exact_class=True)
 
 
 @hooks.register("register_admin_viewset")

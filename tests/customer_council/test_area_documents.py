@@ -95,3 +95,28 @@ def test_other_media_is_still_served(client, tmp_path, settings):
     response = client.get("/media/forum/picture.txt")
 
     assert response.status_code == 200 and content(response) == b"public picture"
+
+
+def test_in_the_admin_a_manager_lists_council_documents_and_an_editor_only_the_others(client):
+    """Staff groups hold document permissions on the root collection, which Wagtail extends to
+    the council's: the council's document policy takes it out for everyone but managers."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection
+
+    make_council_document("Kestrel pre-read", filename="kestrel.txt", text=SECRET)
+    public = get_document_model()(title="Kestrel brochure", collection=Collection.get_first_root_node())
+    public.file.save("brochure.txt", ContentFile(b"public"), save=False)
+    public.save()
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Editors"))
+
+    client.force_login(make_council_manager())
+    listed = client.get("/admin/documents/?q=Kestrel").content.decode()
+    assert "Kestrel pre-read" in listed, "managers upload and edit the council's documents"
+
+    client.force_login(editor)
+    listed = client.get("/admin/documents/?q=Kestrel").content.decode()
+    assert "Kestrel brochure" in listed and "Kestrel pre-read" not in listed
+    chooser = client.get("/admin/documents/chooser/").content.decode()
+    assert "Kestrel brochure" in chooser and "Kestrel pre-read" not in chooser

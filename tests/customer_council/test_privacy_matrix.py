@@ -4,12 +4,14 @@ Roles (9): anonymous, logged-in non-member, invited (not yet accepted), expired 
 member, active member, council manager, an editor ("Editors") and a support agent ("Support
 agents"), none of them in the council.
 
-Exits (13): the council home, a council page, an idea's page, a council document, the search
+Exits (16): the council home, a council page, an idea's page, a council document, the search
 page, the suggestions API, the forum's similar questions, the contact form's suggestions, the
-RSS feed, the Atom feed, the sitemap, the Wagtail admin's page explorer and its page search.
+RSS feed, the Atom feed, the sitemap, the Wagtail admin's page explorer and its page search, and
+its document listing, document chooser and a council document's edit view.
 
-Matrix: 9 roles x 13 exits = 117 cells (``test_cell``; the admin page search leaves council
-pages out for everyone but managers: customer_council.admin_search), plus 5 transitions: a
+Matrix: 9 roles x 16 exits = 144 cells (``test_cell``; the admin page search leaves council
+pages out for everyone but managers: customer_council.admin_search; the admin's document screens
+leave council documents out for everyone but managers: customer_council.documents), plus 5 transitions: a
 member whose term ends, a member who owes a new agreement, a council page moved out of the private subtree (and
 back in), an idea merged into a hidden idea, an idea hidden by a moderator.
 
@@ -64,11 +66,14 @@ EXITS = [
     "sitemap",
     "admin_explorer",
     "admin_page_search",
+    "admin_documents",
+    "admin_document_chooser",
+    "admin_document_edit",
 ]
 #: Exits that never show council content, to anyone.
 PUBLIC_ONLY = {"feed_rss", "feed_atom", "sitemap"}
 #: Exits that are not for council content in any role's hands but a manager's (Wagtail admin).
-ADMIN = {"admin_explorer", "admin_page_search"}
+ADMIN = {"admin_explorer", "admin_page_search", "admin_documents", "admin_document_chooser", "admin_document_edit"}
 
 
 def make_role(role):
@@ -117,6 +122,9 @@ def exit_url(exit_, world) -> str:
         "sitemap": "/sitemap.xml",
         "admin_explorer": f"/admin/pages/{section.pk}/",
         "admin_page_search": f"/admin/pages/search/?q={PAGE_TITLE.split()[0]}",
+        "admin_documents": f"/admin/documents/?q={DOCUMENT_TITLE.split()[0]}",
+        "admin_document_chooser": "/admin/documents/chooser/",
+        "admin_document_edit": f"/admin/documents/edit/{document.pk}/",
     }[exit_]
 
 
