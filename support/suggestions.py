@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from kb.search.service import Hit, SearchUnavailable, clean_query, query_words, suggest
-from kb.search.visibility import ARTICLE_LABEL, registered_labels
+from kb.search.visibility import ARTICLE_LABEL, registered_labels, touches_confidential
 from sitewide.ids import parse_id
 from sitewide.reader import Reader
 from support.events import record_event
@@ -75,7 +75,7 @@ def suggest_while_typing(
 
     ``flow=None`` is a confidential flow (the council's idea form): what was typed names what only
     its audience may know, so nothing is recorded and each suggestion links straight to its
-    result. ``models``: suggest only these kinds of result (kb.search.service.suggest).
+    result. A list that holds confidential content is treated the same, whatever the flow. ``models``: suggest only these kinds of result (kb.search.service.suggest).
     """
     if flow is not None and flow not in FLOWS:
         raise ValueError(f"Not a suggesting flow: {flow!r}")
@@ -86,6 +86,11 @@ def suggest_while_typing(
         hits = suggest(reader, query, language=language, limit=limit, models=models)
     except SearchUnavailable:
         return ShownSuggestions(query, [], unavailable=True)
+    # A list holding confidential content (the council's) is a confidential flow too: what was
+    # typed may name what only that audience knows, and a ticket's journey or the deflection
+    # reports are read by agents outside it (kb.search.visibility.touches_confidential).
+    if touches_confidential(hits):
+        flow = None
     suggestions = []
     for hit in hits:
         # A hit names its model and id: no URL is turned back into a page.
