@@ -1,0 +1,100 @@
+"""The council's messages, for every role: websocket, live events, email.
+
+Roles as in the privacy matrix (test_privacy_matrix.ROLES). Each role (but the anonymous
+visitor, who has no address) holds a vote and a follow on an idea, as someone who was a member
+when they voted would, and opted in to activity email; a manager then changes the idea's status.
+Only those who may enter the council *when it is sent* (active members, managers) are told, live
+or by email; the others get nothing, not even a subject line. The council socket itself accepts
+insiders only (test_idea_live covers its closing on a term's end).
+"""
+
+import asyncio
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+from django.core import mail
+
+from customer_council.consumers import CLOSE_NOT_ALLOWED
+from customer_council.models import IdeaFollow, IdeaStatus, IdeaVote
+from customer_council.routing import websocket_urlpatterns
+from customer_council.services import idea_notifications, ideas
+from forum.models import NotificationPreference
+from tests.customer_council.area_helpers import make_idea
+from tests.customer_council.test_privacy_matrix import INSIDERS, ROLES, make_role
+from tests.factories.council import make_agreements, make_council_manager
+
+IDEA_TITLE = "Periwinkle bulk export"
+
+
+@pytest.fixture(autouse=True)
+def _empty_channel_layer():
+    async_to_sync(get_channel_layer().flush)()
+    yield
+    async_to_sync(get_channel_layer().flush)()
+
+
+def listen(user):
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(idea_notifications.user_group(user.pk), channel)
+    return channel
+
+
+def received(channel):
+    async def drain():
+        events = []
+        while True:
+            try:
+                events.append(await asyncio.wait_for(get_channel_layer().receive(channel), timeout=0.05))
+            except TimeoutError:
+                return events
+
+    return async_to_sync(drain)()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
+def test_a_status_change_reaches_only_those_who_may_enter(role, django_capture_on_commit_callbacks):
+    make_agreements()
+    user = make_role(role)
+    idea = make_idea(IDEA_TITLE)
+    IdeaVote.objects.create(idea=idea, user=user)
+    IdeaFollow.objects.create(idea=idea, user=user)
+    NotificationPreference.objects.create(user=user, email_on_activity=True)
+    channel = listen(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ideas.change_status(idea, IdeaStatus.objects.get(name="Planned"), "Next quarter", by=make_council_manager())
+
+    sent_to_them = [message for message in mail.outbox if user.email in message.to]
+    live = received(channel)
+    if role in INSIDERS:
+        assert sent_to_them and IDEA_TITLE in sent_to_them[0].body
+        assert any(event["type"] == "idea.status_changed" for event in live)
+    else:
+        assert sent_to_them == [], f"{role} was emailed"
+        assert live == [], f"{role} got a live event"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_council_socket_accepts_insiders_only(role):
+    make_agreements()
+    user = make_role(role)
+
+    async def scenario():
+        communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/council/")
+        communicator.scope["user"] = user or AnonymousUser()
+        connected, _ = await communicator.connect()
+        if role in INSIDERS:
+            assert connected and await communicator.receive_nothing(timeout=0.2)
+            await communicator.disconnect()
+        else:
+            closing = await communicator.receive_output(timeout=1)
+            assert closing == {"type": "websocket.close", "code": CLOSE_NOT_ALLOWED}, role
+
+    async_to_sync(scenario)()
