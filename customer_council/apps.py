@@ -10,7 +10,8 @@ class CustomerCouncilConfig(AppConfig):
         from customer_council.search_indexes import connect as connect_search
         from customer_council.signals import connect_receivers
 
-        # Publishing an agreement re-checks every member's access; migrate sets the council up; council pages and ideas are
-        # searched by members only, and an idea saved before the first search is indexed too.
+        # Publishing an agreement re-checks every member's access; migrate sets the council up;
+        # council content is searched by members only, and what is saved before the first search
+        # is indexed too.
         connect_receivers(self)
         connect_search()

@@ -75,7 +75,8 @@ def suggest_while_typing(
 
     ``flow=None`` is a confidential flow (the council's idea form): what was typed names what only
     its audience may know, so nothing is recorded and each suggestion links straight to its
-    result. A list that holds confidential content is treated the same, whatever the flow. ``models``: suggest only these kinds of result (kb.search.service.suggest).
+    result. A list that holds confidential content is treated the same, whatever the flow.
+    ``models``: suggest only these kinds of result (kb.search.service.suggest).
     """
     if flow is not None and flow not in FLOWS:
         raise ValueError(f"Not a suggesting flow: {flow!r}")
