@@ -6,6 +6,8 @@ address everywhere (accounts.lookalikes).
 """
 
 import unicodedata
+from functools import cache
+from zoneinfo import available_timezones
 
 from allauth.account.fields import EmailField as AllauthEmailField
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
@@ -17,12 +19,20 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.lookalikes import normalize_email, validate_email_scripts
 from accounts.models import User
 from sitewide.text import BIDI_CONTROL_CHARACTERS
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA zone names this system knows, sorted (the profile's choices; read once)."""
+    return tuple(sorted(available_timezones()))
+
 
 #: Invisible characters that real spelling needs: ZWNJ in Persian words, ZWJ in emoji sequences.
 JOINERS = frozenset("\u200c\u200d")
@@ -201,7 +211,7 @@ class SignupForm(DisplayNameIsFree, AllauthSignupForm):
 class ProfileForm(DisplayNameIsFree, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "preferred_language", "marketing_opt_in"]
+        fields = ["display_name", "preferred_language", "time_zone", "marketing_opt_in"]
         field_classes = {"display_name": DisplayNameField}
         labels = {"marketing_opt_in": _("Send me occasional newsletters and community digests")}
         help_texts = {
@@ -215,6 +225,13 @@ class ProfileForm(DisplayNameIsFree, forms.ModelForm):
         self.fields["preferred_language"].choices = [
             (code, settings.LANGUAGE_NATIVE_NAMES.get(code, name)) for code, name in settings.LANGUAGES
         ]
+        # A list of the zones this system knows (blank: the browser's zone), so no name can be typed wrong.
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=capfirst(User._meta.get_field("time_zone").verbose_name),
+            help_text=User._meta.get_field("time_zone").help_text,
+            choices=[("", _("Use my browser's time zone"))] + [(name, name) for name in time_zone_names()],
+            required=False,
+        )
 
     def save(self, commit=True):
         opted_in = self.cleaned_data["marketing_opt_in"]

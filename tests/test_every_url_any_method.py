@@ -42,6 +42,8 @@ from forum.models import Notification, Topic
 from sitewide.visitor import VISITOR_COOKIE
 from support.tickets import open_ticket
 from support.views import THANKS_SALT
+from tests.customer_council.meeting_helpers import add_action_item, add_agenda_item, add_pre_read, make_meeting
+from tests.customer_council.roadmap_helpers import make_published_item
 from tests.factories import BROWSER_HEADERS, ensure_help_centers, make_article
 from tests.factories.council import make_agreements, make_cohort, make_council_manager, make_council_member
 from tests.factories.forum import make_category, make_member, make_moderator, make_topic
@@ -111,6 +113,10 @@ class World:
     idea: object
     idea_merge: object
     invitation_token: str
+    meeting: object
+    pre_read: object
+    action_item: object
+    roadmap_item: object
 
 
 def build_world() -> World:
@@ -150,6 +156,10 @@ def build_world() -> World:
         make_cohort(), "invitee@example.com", "en", date.today(), date.today() + timedelta(days=300), by=council_manager
     )
     invitation_token = invite(seat, by=council_manager).token
+    meeting = make_meeting(title="Quarterly council")
+    add_agenda_item(meeting, idea=idea)
+    pre_read, action_item = add_pre_read(meeting), add_action_item(meeting, council_member)
+    roadmap_item = make_published_item(council_manager)
     pages = [*help_centers.values(), article.get_parent(), article, protected, russian_article]
     return World(
         home=help_centers[settings.LANGUAGE_CODE],
@@ -177,6 +187,10 @@ def build_world() -> World:
         idea=idea,
         idea_merge=idea_merge,
         invitation_token=invitation_token,
+        meeting=meeting,
+        pre_read=pre_read,
+        action_item=action_item,
+        roadmap_item=roadmap_item,
     )
 
 
@@ -243,6 +257,13 @@ REAL_KWARGS = {
     "customer_council:idea_team": lambda w: {"pk": w.idea.pk},
     "customer_council:idea_merge": lambda w: {"pk": w.idea.pk},
     "customer_council:idea_merge_undo": lambda w: {"pk": w.idea_merge.pk},
+    "customer_council:meeting": lambda w: {"pk": w.meeting.pk},
+    "customer_council:meeting_ics": lambda w: {"pk": w.meeting.pk},
+    "customer_council:meeting_rsvp": lambda w: {"pk": w.meeting.pk},
+    "customer_council:meeting_pre_read": lambda w: {"pk": w.meeting.pk, "pre_read": w.pre_read.pk},
+    "customer_council:meeting_action_item": lambda w: {"pk": w.meeting.pk, "item": w.action_item.pk},
+    "customer_council:roadmap_item": lambda w: {"pk": w.roadmap_item.pk},
+    "whats_new:entry": lambda w: {"pk": w.roadmap_item.pk},
     "forum:topic_tool": lambda w: {"pk": w.topic.pk, "tool": "lock"},
     "forum:suspend_member": lambda w: {"pk": w.author.pk},
     "forum:unsuspend_member": lambda w: {"pk": w.author.pk},
