@@ -19,10 +19,10 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from customer_council.models import Agreement, AgreementAcceptance, Membership
+from customer_council.models import Agreement, AgreementAcceptance, Meeting, Membership
 from sitewide.reader import Reader
 
 #: The group whose members may see council content now (made by migration 0002).
@@ -145,3 +145,23 @@ class CouncilAccessMiddleware:
                 # The reader was built with the old groups: build it again.
                 request.reader = Reader.from_request(request)
         return self.get_response(request)
+
+
+# --- Meetings: the whole council's, and each cohort's for its own seats ---------------------------
+
+
+def _current_cohort_ids(user):
+    today = timezone.localdate()
+    return Membership.objects.filter(
+        user=user, state=Membership.State.ACTIVE, term_start__lte=today, term_end__gte=today
+    ).values("cohort_id")
+
+
+def visible_meetings(user) -> QuerySet:
+    """The meetings this person may open: every one for managers; for members who may enter, the
+    whole council's and those of a cohort they sit on now; none for anyone else."""
+    if is_manager(user):
+        return Meeting.objects.all()
+    if not may_enter(user):
+        return Meeting.objects.none()
+    return Meeting.objects.filter(Q(cohort__isnull=True) | Q(cohort_id__in=_current_cohort_ids(user)))

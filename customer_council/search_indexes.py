@@ -37,7 +37,7 @@ from django.utils.translation import override
 from haystack import indexes
 from wagtail.models import Page
 
-from customer_council.access import ACCESS_GROUP, MANAGERS_GROUP, is_manager, may_enter
+from customer_council.access import ACCESS_GROUP, MANAGERS_GROUP, is_manager, may_enter, visible_meetings
 from customer_council.models import AgendaItem, CouncilIndexPage, CouncilPage, Idea, Meeting, Membership, RoadmapItem
 from kb import search_indexes as kb_indexes
 from kb.search.analysis import text_analyzer, title_analyzer, words_analyzer
@@ -290,7 +290,7 @@ def visible_idea_urls(reader, ids) -> dict[int, str]:
 
 
 def visible_object_urls(index_class):
-    """The hit check of a council object every member may open (roadmap items, meetings)."""
+    """The hit check of a council object every member may open (roadmap items)."""
     model, url_name = index_class().get_model(), index_class.url_name
 
     def check(reader, ids) -> dict[int, str]:
@@ -300,6 +300,16 @@ def visible_object_urls(index_class):
         return {pk: council_url(url_name, pk, reader.language) for pk in existing}
 
     return check
+
+
+def visible_meeting_urls(reader, ids) -> dict[int, str]:
+    """Of these meeting ids, those this reader may open now (a cohort's meeting is its members'
+    and the managers'), each with its URL in the reader's language."""
+    user = reader.authenticated_user if reader is not None else None
+    if not ids or user is None:
+        return {}
+    visible = visible_meetings(user).filter(pk__in=list(ids)).values_list("pk", flat=True)
+    return {pk: council_url(MeetingIndex.url_name, pk, reader.language) for pk in visible}
 
 
 def connect() -> None:
@@ -312,7 +322,7 @@ def connect() -> None:
     register(PAGE_LABEL, visible_council_page_urls)
     register(IDEA_LABEL, visible_idea_urls)
     register(RoadmapItem._meta.label_lower, visible_object_urls(RoadmapItemIndex))
-    register(Meeting._meta.label_lower, visible_object_urls(MeetingIndex))
+    register(Meeting._meta.label_lower, visible_meeting_urls)
     for model in (Idea, RoadmapItem, Meeting):
         uid = f"council.search.{model._meta.model_name}"
         post_save.connect(_saved_or_deleted, sender=model, dispatch_uid=f"{uid}_saved")

@@ -37,7 +37,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from customer_council.access import MANAGERS_GROUP, is_manager, may_enter
+from customer_council.access import MANAGERS_GROUP, is_manager, may_enter, visible_meetings
 from customer_council.documents import council_documents
 from customer_council.models import RSVP, ActionItem, Meeting, Membership, PreRead, PreReadReceipt
 from customer_council.services.idea_notifications import allowed_recipients
@@ -78,23 +78,6 @@ class Conflict(ActionRefused):
 
 
 # --- Who sees what --------------------------------------------------------------------------------
-
-
-def _current_cohort_ids(user):
-    today = timezone.localdate()
-    return Membership.objects.filter(
-        user=user, state=Membership.State.ACTIVE, term_start__lte=today, term_end__gte=today
-    ).values("cohort_id")
-
-
-def visible_meetings(user) -> QuerySet:
-    """The meetings this person may open: every one for managers; for members who may enter, the
-    whole council's and those of a cohort they sit on now; none for anyone else."""
-    if is_manager(user):
-        return Meeting.objects.all()
-    if not may_enter(user):
-        return Meeting.objects.none()
-    return Meeting.objects.filter(Q(cohort__isnull=True) | Q(cohort_id__in=_current_cohort_ids(user)))
 
 
 def may_see(user, meeting: Meeting) -> bool:

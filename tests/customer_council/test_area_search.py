@@ -8,11 +8,20 @@ from django.utils import timezone
 
 from customer_council.models import Idea, Membership
 from customer_council.search_indexes import reindex_ideas_after_commit
+from customer_council.services import roadmap
 from kb.models import SearchEvent
 from kb.search.service import search, spelling_suggestion, suggest
 from tests.customer_council.area_helpers import make_council_page, make_idea
+from tests.customer_council.meeting_helpers import add_agenda_item, make_meeting
 from tests.factories import BROWSER_USER_AGENT, UserFactory, make_article
-from tests.factories.council import make_agreements, make_council_manager, make_council_member
+from tests.factories.council import (
+    accept_agreements,
+    make_agreements,
+    make_cohort,
+    make_council_manager,
+    make_council_member,
+    make_membership,
+)
 from tests.search_helpers import reader
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +128,28 @@ def test_a_search_that_found_council_content_stays_out_of_the_search_analytics(
     client.get("/en/search/", {"q": "exporting"})  # finds the public article and the idea: not recorded
     client.get("/en/search/", {"q": "articles nowhere"})
     assert list(SearchEvent.objects.values_list("query", flat=True)) == ["articles nowhere"]
+
+
+def test_roadmap_previews_and_meetings_are_council_hits_for_those_who_may_open_them(
+    council, django_capture_on_commit_callbacks
+):
+    """A roadmap preview is every member's; a cohort's meeting is that cohort's and the managers'
+    (customer_council.access.visible_meetings): a member of another cohort does not find it."""
+    manager, member = council["manager"], council["member"]
+    other_cohort = make_cohort("Council 2027")
+    with django_capture_on_commit_callbacks(execute=True):
+        roadmap.create_item(manager, "Ultramarine planner", "Plan the quarter.", embargo_until=timezone.now())
+        whole = make_meeting("Saffron kickoff")
+        cohort_only = make_meeting("Vermilion workshop", cohort=other_cohort)
+        add_agenda_item(whole, title="Chartreuse agenda point")
+    other = UserFactory()
+    make_membership(other, cohort=other_cohort)
+    accept_agreements(other)
+
+    assert [(t, kind) for t, kind, _url in hits(member, "ultramarine")] == [("Ultramarine planner", "council")]
+    assert [t for t, *_ in hits(member, "chartreuse")] == ["Saffron kickoff"], "the agenda is searched"
+    assert hits(member, "vermilion") == [], "another cohort's meeting"
+    assert [url for *_, url in hits(other, "vermilion")] == [f"/en/council/meetings/{cohort_only.pk}/"]
+    assert {t for t, *_ in hits(manager, "vermilion saffron")} == {"Vermilion workshop", "Saffron kickoff"}
+    for query in ("ultramarine", "chartreuse", "vermilion"):
+        assert hits(council["outsider"], query) == [] and hits(None, query) == []
