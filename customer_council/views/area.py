@@ -1,5 +1,6 @@
-"""The council's home at /<lang>/council/: what is new since the last visit, the council pages,
-the member's own ideas.
+"""The council's home at /<lang>/council/: what is new since the last visit (ideas, status
+changes, roadmap previews, meetings, pages, documents), the next meeting, the member's open action
+items, the council pages and the member's own ideas.
 
 The home's URL is public (invitations and the site link to it), so it alone answers a logged-in
 outsider with a page saying what the area is (403) instead of the 404 of every other council URL
@@ -13,22 +14,25 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import F, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from customer_council.access import current_membership, is_manager, may_enter, pending_agreements
+from customer_council.access import current_membership, is_manager, may_enter, pending_agreements, visible_meetings
 from customer_council.documents import council_documents
-from customer_council.models import CouncilPage, Idea, IdeaStatusChange, Membership
+from customer_council.models import ActionItem, CouncilPage, Idea, IdeaStatusChange, Membership, RoadmapItem
 from customer_council.privacy import confidential
+from customer_council.services.meetings import zone_of
 from kb.visibility import visible_pages
 
 #: How far back "new" reaches for a manager (who has no membership) or a member's first visit.
 DEFAULT_NEW_WINDOW = timedelta(days=14)
 #: At most this many of each kind of news are listed (the count says how many there are).
 NEWS_LIMIT = 10
-#: At most this many of the member's own ideas are listed on the home.
+#: At most this many of the member's own ideas, and of their open action items, are listed.
 OWN_IDEAS_LIMIT = 20
+ACTION_ITEMS_LIMIT = 10
 
 
 def _since(membership: Membership | None):
@@ -60,6 +64,22 @@ def home_context(request, membership: Membership | None) -> dict:
         .select_related("status", "merged_into")
         .order_by("-created_at", "-pk")
     )
+    # Reached by the same rules as their own pages: every member sees every preview (the home is
+    # for members and managers only); a cohort's meetings are its members'.
+    meetings = visible_meetings(user)
+    now = timezone.now()
+    next_meeting = meetings.filter(starts_at__gte=now, cancelled_at__isnull=True).order_by("starts_at", "pk").first()
+    new_meetings = meetings.filter(Q(created_at__gt=since) | Q(minutes_published_at__gt=since)).order_by(
+        "-starts_at", "-pk"
+    )
+    new_previews = RoadmapItem.objects.filter(Q(created_at__gt=since) | Q(shipped_at__gt=since)).order_by(
+        "-created_at", "-pk"
+    )
+    action_items = (
+        ActionItem.objects.filter(owner=user, status=ActionItem.Status.OPEN, meeting__in=meetings)
+        .select_related("meeting")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
     return {
         "council_section": "home",
         "membership": membership,
@@ -72,6 +92,11 @@ def home_context(request, membership: Membership | None) -> dict:
         "new_documents": list(new_documents[:NEWS_LIMIT]),
         "council_pages": list(council_pages.order_by("path")),
         "own_ideas": list(own_ideas[:OWN_IDEAS_LIMIT]),
+        "next_meeting": next_meeting,
+        "new_meetings": list(new_meetings[:NEWS_LIMIT]),
+        "new_previews": list(new_previews[:NEWS_LIMIT]),
+        "action_items": list(action_items[:ACTION_ITEMS_LIMIT]),
+        "zone": zone_of(user),
     }
 
 

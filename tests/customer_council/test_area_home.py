@@ -8,10 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customer_council.models import IdeaStatus, IdeaStatusChange, Membership
+from customer_council.services import roadmap
 from tests.customer_council.area_helpers import make_council_document, make_council_page, make_idea
+from tests.customer_council.meeting_helpers import add_action_item, make_meeting
 from tests.factories import UserFactory
 from tests.factories.council import (
     make_agreements,
+    make_cohort,
     make_council_manager,
     make_council_member,
     make_membership,
@@ -167,3 +170,46 @@ def test_the_home_lists_the_council_pages_of_the_readers_language_right_to_left_
     assert response.status_code == 200
     assert "Local briefing" in body and "English briefing" not in body
     assert ('dir="rtl"' in body) == (language in ("fa", "he"))
+
+
+def test_the_home_shows_the_next_meeting_of_the_members_cohort_their_action_items_and_new_previews(
+    client, help_centers, agreements
+):
+    member, manager = make_council_member(), make_council_manager()
+    make_meeting("Past review", starts_in=timedelta(days=-30))
+    make_meeting("Other cohort's workshop", starts_in=timedelta(days=2), cohort=make_cohort("Council 2030"))
+    upcoming = make_meeting("Quarterly council", starts_in=timedelta(days=9))
+    make_meeting("Later council", starts_in=timedelta(days=40))
+    add_action_item(upcoming, member, "Send the usage survey", due_in_days=-3)
+    add_action_item(upcoming, manager, "Book the room")
+    roadmap.create_item(
+        manager, "Ultramarine planner", "Plan the quarter.", embargo_until=timezone.now() + timedelta(days=9)
+    )
+    client.force_login(member)
+
+    body = client.get(HOME).content.decode()
+
+    assert "Quarterly council" in body and "Other cohort" not in body
+    assert f"/en/council/meetings/{upcoming.pk}/invite.ics" in body
+    assert "Send the usage survey" in body and "Overdue since" in body and "Book the room" not in body
+    assert "Ultramarine planner" in body and "Confidential" in body
+
+
+def test_the_home_costs_the_same_with_many_meetings_action_items_and_previews(client, help_centers, agreements):
+    member, manager = make_council_member(), make_council_manager()
+    client.force_login(member)
+    first = make_meeting("First", starts_in=timedelta(days=3))
+    add_action_item(first, member)
+    roadmap.create_item(manager, "First preview", "Plan.", embargo_until=timezone.now() + timedelta(days=9))
+    client.get(HOME)
+    Membership.objects.filter(user=member).update(last_visit_at=timezone.now() - timedelta(days=1))
+    few = _home_queries(client)
+
+    for n in range(8):
+        meeting = make_meeting(f"Meeting {n}", starts_in=timedelta(days=4 + n))
+        add_action_item(meeting, member, f"Action {n}")
+        roadmap.create_item(manager, f"Preview {n}", "Plan.", embargo_until=timezone.now() + timedelta(days=9))
+    Membership.objects.filter(user=member).update(last_visit_at=timezone.now() - timedelta(days=1))
+    many = _home_queries(client)
+
+    assert many == few, f"{few} queries with little news, {many} with a lot"
