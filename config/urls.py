@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("forum/", include("forum.urls")),
     path("council/", include("customer_council.urls")),
     path("whats-new/", include("customer_council.urls.whats_new")),
+    path("", include("stories.urls")),
     path("", include(kb_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -25,6 +25,12 @@ BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|br|h\d|blockquote|div|pre|table|tr|td|
 TAG = re.compile(r"<[^>]*>")
 
 
+def searchable_html(source: str) -> str:
+    """The words of stored rich text: a tag that ends a line becomes a space, other tags go, and
+    entities are unescaped (see :func:`searchable_text`)."""
+    return html.unescape(TAG.sub("", BLOCK_TAG.sub(" ", source)))
+
+
 def searchable_text(block, value) -> list[str]:
     """Wagtail's ``get_searchable_content``, with rich text stripped without parsing its HTML.
 
@@ -34,7 +40,7 @@ def searchable_text(block, value) -> list[str]:
     are unescaped.
     """
     if isinstance(block, blocks.RichTextBlock):
-        return [html.unescape(TAG.sub("", BLOCK_TAG.sub(" ", value.source)))]
+        return [searchable_html(value.source)]
     if isinstance(block, blocks.StructBlock):
         return [text for name, child in block.child_blocks.items() for text in searchable_text(child, value[name])]
     if isinstance(block, blocks.ListBlock):

@@ -38,7 +38,8 @@ ELEMENT_ATTRIBUTES = {
         "base": "href target",
         "link": "as blocking color crossorigin disabled fetchpriority href hreflang imagesizes imagesrcset integrity "
         "media referrerpolicy rel sizes type",
-        "meta": "charset content http-equiv media name",
+        # property: RDFa, which the Open Graph protocol's <meta property="og:…"> tags use (story pages).
+        "meta": "charset content http-equiv media name property",
         "style": "blocking media",
         "script": "async blocking crossorigin defer fetchpriority integrity nomodule referrerpolicy src type",
         "noscript": "",
@@ -150,9 +151,9 @@ ELEMENT_ATTRIBUTES = {
 #: SVG elements the site draws (icons) and the attributes they may carry.
 SVG_ELEMENTS = frozenset("svg g path circle ellipse line polyline polygon rect title desc use symbol defs".split())
 SVG_ATTRIBUTES = frozenset(
-    "class clip-rule cx cy d fill fill-opacity fill-rule focusable height href id opacity points r role rx ry "
-    "stroke stroke-dasharray stroke-linecap stroke-linejoin stroke-opacity stroke-width style transform version "
-    "vector-effect viewBox width x x1 x2 y y1 y2".split()
+    "class clip-rule cx cy d fill fill-opacity fill-rule focusable height href id opacity points preserveAspectRatio "
+    "r role rx ry stroke stroke-dasharray stroke-linecap stroke-linejoin stroke-opacity stroke-width style transform "
+    "version vector-effect viewBox width x x1 x2 y y1 y2".split()
 ) | {f"{{{XLINK}}}href", f"{{{XMLNS}}}xmlns", f"{{{XMLNS}}}xlink"}
 
 #: WAI-ARIA 1.2 states and properties.

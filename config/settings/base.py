@@ -36,13 +36,15 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "daphne",
-    # Our apps, lowest layer first: sitewide <- accounts <- kb <- support <- forum <- customer_council.
+    # Our apps, lowest layer first: sitewide <- accounts <- kb <- support <- forum <- customer_council;
+    # stories stands on kb beside customer_council.
     "sitewide",
     "accounts",
     "kb",
     "support",
     "forum",
     "customer_council",
+    "stories",
     "demo",
     # Public search (haystack) goes before Wagtail: both define update_index, and the haystack
     # commands (update_index, rebuild_index) must win. Wagtail's stays as wagtail_update_index.

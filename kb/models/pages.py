@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from kb.blocks import ArticleBodyBlock
+from kb.home_panels import home_panels
 from kb.languages import fallback_for
 from kb.visibility import visible_in_order, visible_pages
 from sitewide.reader import reader_of
@@ -101,6 +102,8 @@ class HelpCenterPage(Page):
             .annotate(recent_views=Sum("daily_views__views"))
             .order_by("-recent_views", "title")[:6]
         )
+        #: What higher apps add to the home in this page's own language (kb.home_panels).
+        context["home_panels"] = home_panels(self, reader)
         return context
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import get_language, gettext
 from wagtail.models import Page
 
 from kb.models import ArticlePage, HelpCenterPage
+from kb.search.result_types import result_type_label as registered_label
 from kb.visibility import visible_pages
 from sitewide.reader import reader_of
 
@@ -103,3 +104,9 @@ def multiply(value, factor):
         return int(value) * int(factor)
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter
+def result_type_label(result_type):
+    """The label a higher app registered for its search result type, or "" (kb.search.result_types)."""
+    return registered_label(result_type)

@@ -1,0 +1,5 @@
+from wagtail.snippets.models import register_snippet
+
+from stories.viewsets import CustomerViewSet
+
+register_snippet(CustomerViewSet)
