@@ -12,24 +12,34 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.documents import get_document_model
 from wagtail.models import Locale
 
 from customer_council.access import sync_access
+from customer_council.documents import ensure_council_collection
 from customer_council.models import (
+    ActionItem,
+    AgendaItem,
     Agreement,
     AgreementKind,
     Cohort,
     Idea,
     IdeaStatus,
+    Meeting,
     Membership,
     MembershipEvent,
+    PreRead,
     ProductArea,
+    RoadmapItem,
     Team,
 )
 from customer_council.sections import ensure_council_sections
 from customer_council.services import ideas as idea_service
+from customer_council.services import meetings as meeting_service
+from customer_council.services import roadmap as roadmap_service
 from customer_council.services.membership import accept_agreements
 
 COHORT = "Council 2026"
@@ -82,7 +92,117 @@ def load_demo_council(manager) -> str:
     if Idea.objects.exists():
         return f"Council demo: {Membership.objects.filter(cohort=cohort).count()} memberships, ideas kept as they are"
     count = create_ideas(members, manager)
-    return f"Council demo: {len(members)} active members, 1 expired, 1 invited, {count} ideas"
+    create_roadmap(manager)
+    create_meetings(members, manager, cohort)
+    return (
+        f"Council demo: {len(members)} active members, 1 expired, 1 invited, {count} ideas, "
+        f"{RoadmapItem.objects.count()} roadmap items, {Meeting.objects.count()} meetings"
+    )
+
+
+#: Roadmap items: (title, summary, days until the embargo lifts, idea titles it answers, public
+#: wording once published or None, shipped). One under embargo (the preview members see first),
+#: one shipped and on the public "What's new" page.
+ROADMAP = [
+    (
+        "Scheduled report delivery",
+        "Reports go out by email on a schedule you choose, as CSV or PDF. **Confidential**: the "
+        "pricing tier it lands in is not decided; please do not share this preview.",
+        21,
+        ["Schedule reports to arrive by email", "Export dashboards to spreadsheets"],
+        None,
+        False,
+    ),
+    (
+        "Dark mode everywhere",
+        "The agent workspace and the help center follow the system's dark mode.",
+        -10,
+        ["Dark mode"],
+        ("Dark mode", "The agent workspace and the help center now follow your system's dark mode."),
+        True,
+    ),
+]
+
+
+def create_roadmap(manager) -> None:
+    ideas_by_title = {idea.title: idea for idea in Idea.objects.all()}
+    for title, summary, days, idea_titles, public, shipped in ROADMAP:
+        item = roadmap_service.create_item(
+            manager,
+            title,
+            summary,
+            embargo_until=timezone.now() + timedelta(days=days),
+            ideas=[ideas_by_title[name] for name in idea_titles if name in ideas_by_title],
+        )
+        if shipped:
+            roadmap_service.mark_shipped(item, manager)
+        if public is not None:
+            roadmap_service.publish(item, public[0], public[1], manager)
+
+
+def create_meetings(members, manager, cohort) -> None:
+    """A past meeting with minutes and action items (one overdue), and an upcoming one with an
+    agenda linking ideas and a pre-read. Dates are relative to today, so the demo stays current."""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    top_ideas = list(Idea.objects.filter(merged_into__isnull=True, hidden=False).order_by("-vote_count", "pk")[:3])
+    # The past one is written directly: the scheduling service (rightly) refuses a start in the past.
+    past = Meeting.objects.create(
+        cohort=cohort,
+        title="Spring council meeting",
+        starts_at=now - timedelta(days=45),
+        duration_minutes=90,
+        location="Video call",
+        description="Roadmap review and the reporting ideas.",
+        description_html="<p>Roadmap review and the reporting ideas.</p>",
+        minutes=(
+            "<h2>Decisions</h2><p>Scheduled report delivery goes into the next planning cycle; dark mode "
+            "ships first.</p><h2>Discussion</h2><p>Members asked for CSV and PDF; two need SSO before "
+            "rolling the agent workspace out further.</p>"
+        ),
+        minutes_published_at=now - timedelta(days=40),
+        created_by=manager,
+    )
+    for n, idea in enumerate(top_ideas):
+        AgendaItem.objects.create(meeting=past, title=f"Discuss: {idea.title}", idea=idea, sort_order=n)
+    ActionItem.objects.create(
+        meeting=past, title="Share the draft report formats", owner=manager,
+        due_on=timezone.localdate() - timedelta(days=5), sort_order=0,
+    )  # fmt: skip
+    ActionItem.objects.create(
+        meeting=past, title="Send two sample CSV exports", owner=members[0],
+        due_on=timezone.localdate() + timedelta(days=10), sort_order=1,
+    )  # fmt: skip
+    ActionItem.objects.create(
+        meeting=past, title="Book the autumn meeting", owner=manager, status=ActionItem.Status.DONE,
+        completed_at=now - timedelta(days=30), sort_order=2,
+    )  # fmt: skip
+
+    upcoming = meeting_service.schedule(
+        manager,
+        title="Autumn council meeting",
+        starts_at=now + timedelta(days=12, hours=3),
+        duration_minutes=90,
+        location="Video call (the link arrives with the invitation)",
+        description="The scheduled reports preview, and what you told us about the mobile app.",
+        cohort=cohort,
+    )
+    for n, idea in enumerate(top_ideas[:2]):
+        AgendaItem.objects.create(meeting=upcoming, title=idea.title, idea=idea, sort_order=n)
+    AgendaItem.objects.create(meeting=upcoming, title="Open floor", sort_order=5)
+    document = get_document_model()(title="Autumn pre-read: scheduled reports", collection=ensure_council_collection())
+    document.file.save("autumn-pre-read.txt", ContentFile(PRE_READ.encode()), save=False)
+    document.save()
+    PreRead.objects.create(meeting=upcoming, document=document)
+    meeting_service.rsvp(members[1], upcoming, "yes")
+
+
+PRE_READ = """Autumn council pre-read (demo document)
+
+Scheduled report delivery: what we plan, and three questions for you.
+1. Which reports would you schedule first?
+2. Daily, weekly or monthly?
+3. CSV, PDF or both?
+"""
 
 
 def publish_agreements() -> None:

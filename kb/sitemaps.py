@@ -3,6 +3,9 @@
 Wagtail's own sitemap walks the site root page; with one home per language that would list only
 English. This one walks all translations of the root and lists what an anonymous visitor may
 see (kb.visibility): crawlers have no session.
+
+Apps above kb add sections of their own (public pages that are not Wagtail pages) with
+:func:`register_sitemap` in their AppConfig.ready; each must list public URLs only.
 """
 
 from django.contrib.sitemaps import views as sitemap_views
@@ -22,5 +25,14 @@ class AllLanguagesSitemap(Sitemap):
         return visible_pages(pages).order_by("path").defer_streamfields().specific()
 
 
+#: Section name -> a django.contrib.sitemaps.Sitemap class (instantiated per request).
+_sections: dict[str, type] = {}
+
+
+def register_sitemap(name: str, sitemap_class: type) -> None:
+    _sections[name] = sitemap_class
+
+
 def sitemap_view(request):
-    return sitemap_views.sitemap(request, sitemaps={"pages": AllLanguagesSitemap(request)})
+    sitemaps = {"pages": AllLanguagesSitemap(request)} | {name: cls() for name, cls in _sections.items()}
+    return sitemap_views.sitemap(request, sitemaps=sitemaps)

@@ -9,6 +9,7 @@ listed and its entry URL is a 404, for everyone, members and managers included.
 
 from __future__ import annotations
 
+from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -79,3 +80,21 @@ class WhatsNewFeed(Feed):
 
     def item_pubdate(self, item):
         return item["published_at"]
+
+
+class WhatsNewSitemap(Sitemap):
+    """What's new in the sitemap (kb.sitemaps): its page and each published entry, in every
+    language; never an item under embargo or unpublished (public_entries)."""
+
+    i18n = True
+
+    def items(self):
+        return ["index", *public_entries()]
+
+    def location(self, item):
+        if item == "index":
+            return reverse("whats_new:index")
+        return reverse("whats_new:entry", args=[item["pk"]])
+
+    def lastmod(self, item):
+        return None if item == "index" else item["published_at"]

@@ -4,12 +4,14 @@ Roles (9): anonymous, logged-in non-member, invited (not yet accepted), expired 
 member, active member, council manager, an editor ("Editors") and a support agent ("Support
 agents"), none of them in the council.
 
-Exits (16): the council home, a council page, an idea's page, a council document, the search
+Exits (25): the council home, a council page, an idea's page, a council document, the search
 page, the suggestions API, the forum's similar questions, the contact form's suggestions, the
 RSS feed, the Atom feed, the sitemap, the Wagtail admin's page explorer and its page search, and
-its document listing, document chooser and a council document's edit view.
+its document listing, document chooser and a council document's edit view; the roadmap list, a
+roadmap preview (under embargo), "You said, we did", the meetings list, a meeting's page, its
+.ics, a pre-read link; the public "What's new" page and its feed.
 
-Matrix: 9 roles x 16 exits = 144 cells (``test_cell``; the admin page search leaves council
+Matrix: 9 roles x 25 exits = 225 cells (``test_cell``; the admin page search leaves council
 pages out for everyone but managers: customer_council.admin_search; the admin's document screens
 leave council documents out for everyone but managers: customer_council.documents), plus 5 transitions: a
 member whose term ends, a member who owes a new agreement, a council page moved out of the private subtree (and
@@ -32,9 +34,11 @@ from wagtail.models import Page, PageViewRestriction
 
 from customer_council.models import Idea, IdeaMerge, IdeaStatus, Membership
 from customer_council.search_indexes import reindex_ideas_after_commit
+from customer_council.services import roadmap
 from kb.models import CategoryPage
 from support.visits import new_visit_id
 from tests.customer_council.area_helpers import make_council_document, make_council_page, make_idea
+from tests.customer_council.meeting_helpers import add_pre_read, make_meeting
 from tests.factories import UserFactory, make_article
 from tests.factories.council import make_agreements, make_council_manager, make_council_member, make_membership
 
@@ -44,6 +48,9 @@ PAGE_TITLE = "Heliotrope roadmap briefing"
 PAGE_WORD = "marzipan"
 IDEA_TITLE = "Periwinkle bulk export"
 IDEA_WORD = "tangerine"
+ROADMAP_TITLE = "Ultramarine planner"
+ROADMAP_WORD = "quokka"
+MEETING_TITLE = "Saffron council meeting"
 DOCUMENT_TITLE = "Kestrel pre-read"
 DOCUMENT_TEXT = b"Kestrel quarterly numbers: obsidianite"
 QUERY = f"{PAGE_WORD} {IDEA_WORD}"
@@ -69,9 +76,18 @@ EXITS = [
     "admin_documents",
     "admin_document_chooser",
     "admin_document_edit",
+    "roadmap_list",
+    "roadmap_item",
+    "you_said_we_did",
+    "meetings_list",
+    "meeting_page",
+    "meeting_ics",
+    "meeting_pre_read",
+    "whats_new",
+    "whats_new_feed",
 ]
 #: Exits that never show council content, to anyone.
-PUBLIC_ONLY = {"feed_rss", "feed_atom", "sitemap"}
+PUBLIC_ONLY = {"feed_rss", "feed_atom", "sitemap", "whats_new", "whats_new_feed"}
 #: Exits that are not for council content in any role's hands but a manager's (Wagtail admin).
 ADMIN = {"admin_explorer", "admin_page_search", "admin_documents", "admin_document_chooser", "admin_document_edit"}
 
@@ -103,7 +119,24 @@ def world(help_centers, django_capture_on_commit_callbacks):
         idea = make_idea(IDEA_TITLE, problem=f"Exporting {IDEA_WORD} reports takes hours.")
     document = make_council_document(DOCUMENT_TITLE, filename="kestrel.txt", text=DOCUMENT_TEXT)
     section = page.get_parent()
-    return {"article": article, "page": page, "idea": idea, "document": document, "section": section}
+    manager = make_council_manager()
+    with django_capture_on_commit_callbacks(execute=True):
+        # Under embargo: members see the preview; What's new, its feed and the sitemap never do.
+        item = roadmap.create_item(
+            manager, ROADMAP_TITLE, f"The {ROADMAP_WORD} plan.", embargo_until=timezone.now() + timedelta(days=30)
+        )
+        meeting = make_meeting(MEETING_TITLE)
+    pre_read = add_pre_read(meeting, document)
+    return {
+        "article": article,
+        "page": page,
+        "idea": idea,
+        "document": document,
+        "section": section,
+        "roadmap_item": item,
+        "meeting": meeting,
+        "pre_read": pre_read,
+    }
 
 
 def exit_url(exit_, world) -> str:
@@ -125,6 +158,15 @@ def exit_url(exit_, world) -> str:
         "admin_documents": f"/admin/documents/?q={DOCUMENT_TITLE.split()[0]}",
         "admin_document_chooser": "/admin/documents/chooser/",
         "admin_document_edit": f"/admin/documents/edit/{document.pk}/",
+        "roadmap_list": "/en/council/roadmap/",
+        "roadmap_item": f"/en/council/roadmap/{world['roadmap_item'].pk}/",
+        "you_said_we_did": "/en/council/roadmap/you-said-we-did/",
+        "meetings_list": "/en/council/meetings/",
+        "meeting_page": f"/en/council/meetings/{world['meeting'].pk}/",
+        "meeting_ics": f"/en/council/meetings/{world['meeting'].pk}/invite.ics",
+        "meeting_pre_read": f"/en/council/meetings/{world['meeting'].pk}/pre-reads/{world['pre_read'].pk}/",
+        "whats_new": "/en/whats-new/",
+        "whats_new_feed": "/en/whats-new/feed/",
     }[exit_]
 
 
@@ -161,6 +203,11 @@ def council_traces(body: str, world) -> list[str]:
         world["page"].url,
         f"/council/ideas/{world['idea'].pk}/",
         world["document"].url,
+        ROADMAP_TITLE,
+        ROADMAP_WORD,
+        MEETING_TITLE,
+        f"/council/roadmap/{world['roadmap_item'].pk}/",
+        f"/council/meetings/{world['meeting'].pk}/",
     ]
     return [trace for trace in traces if trace in body]
 
@@ -175,6 +222,12 @@ EXPECTED_FOR_INSIDERS = {
     "suggest_api": [PAGE_TITLE, IDEA_TITLE],
     "forum_similar": [PAGE_TITLE],
     "contact_suggestions": [PAGE_TITLE],
+    "roadmap_list": [ROADMAP_TITLE],
+    "roadmap_item": [ROADMAP_TITLE, ROADMAP_WORD],
+    "meetings_list": [MEETING_TITLE],
+    "meeting_page": [MEETING_TITLE, DOCUMENT_TITLE],
+    "meeting_ics": [MEETING_TITLE],
+    "meeting_pre_read": [DOCUMENT_TEXT.decode()],
 }
 
 

@@ -1,4 +1,5 @@
-"""The council's messages, for every role: websocket, live events, email.
+"""The council's messages, for every role: websocket, live events, email (status changes,
+meeting invitations, overdue action items).
 
 Roles as in the privacy matrix (test_privacy_matrix.ROLES). Each role (but the anonymous
 visitor, who has no address) holds a vote and a follow on an idea, as someone who was a member
@@ -21,9 +22,10 @@ from django.core import mail
 from customer_council.consumers import CLOSE_NOT_ALLOWED
 from customer_council.models import IdeaFollow, IdeaStatus, IdeaVote
 from customer_council.routing import websocket_urlpatterns
-from customer_council.services import idea_notifications, ideas
+from customer_council.services import idea_notifications, ideas, meetings
 from forum.models import NotificationPreference
 from tests.customer_council.area_helpers import make_idea
+from tests.customer_council.meeting_helpers import add_action_item, make_meeting
 from tests.customer_council.test_privacy_matrix import INSIDERS, ROLES, make_role
 from tests.factories.council import make_agreements, make_council_manager
 
@@ -98,3 +100,26 @@ def test_the_council_socket_accepts_insiders_only(role):
             assert closing == {"type": "websocket.close", "code": CLOSE_NOT_ALLOWED}, role
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
+def test_meeting_invitations_and_action_reminders_reach_only_those_who_may_enter(role):
+    """Each role owns an overdue action item (given while they were on the council) and the
+    meeting is for the whole council; the invitation (with its .ics) and the overdue reminder go
+    only to insiders."""
+    make_agreements()
+    user = make_role(role)
+    meeting = make_meeting("Saffron council meeting")
+    add_action_item(meeting, user, "Send the usage survey", due_in_days=-3)
+
+    meetings.send_invitations(meeting, include_managers=True)
+    meetings.remind_overdue()
+
+    theirs = [message for message in mail.outbox if user.email in message.to]
+    if role in INSIDERS:
+        subjects = " ".join(message.subject for message in theirs)
+        assert "Saffron council meeting" in subjects and len(theirs) == 2, subjects
+        assert any(name.endswith(".ics") for message in theirs for name, *_ in message.attachments)
+    else:
+        assert theirs == [], f"{role} was emailed: {[message.subject for message in theirs]}"

@@ -133,3 +133,14 @@ def test_a_forged_entry_id_is_a_404(client, roadmap_items, forged):
 def test_the_public_pages_accept_no_post(client, roadmap_items):
     for url in (PAGE, f"/en/whats-new/{roadmap_items['published'].pk}/"):
         assert client.post(url, {"public_title": "x"}).status_code == 405, url
+
+
+def test_the_sitemap_lists_what_s_new_and_its_published_entries_only(client, manager):
+    published = make_published_item(manager, public_title="Planner for everyone")
+    hidden = make_item(manager, title="Secret embargoed thing", days=30)
+
+    body = client.get("/sitemap.xml").content.decode()
+
+    assert "/en/whats-new/" in body and "/fa/whats-new/" in body
+    assert f"/en/whats-new/{published.pk}/" in body
+    assert f"/whats-new/{hidden.pk}/" not in body and f"/council/roadmap/{hidden.pk}/" not in body
