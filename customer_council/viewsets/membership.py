@@ -243,7 +243,9 @@ class MembershipActionView(WagtailAdminTemplateMixin, FormView):
                 services.invite(membership, by=user)
                 messages.success(self.request, _("Invitation sent to %(who)s.") % {"who": membership})
         except ActionRefused as refusal:
+            # Wagtail's generic form page shows field errors only: the reason goes in a message too.
             form.add_error(None, refusal.message)
+            messages.error(self.request, refusal.message)
             return self.render_to_response(self.get_context_data(form=form), status=refusal.status)
         return redirect("council_memberships:index")
 

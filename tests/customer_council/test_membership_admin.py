@@ -143,6 +143,7 @@ def test_renew_and_revoke_actions(manager_client):
     assert membership.term_end == new_end and membership.state == Membership.State.REVOKED
     again = manager_client.post(f"{MEMBERSHIPS}revoke/{membership.pk}/", {"reason": ""})
     assert again.status_code == 409
+    assert "already" in again.content.decode(), "the refusal's reason is on the page"
 
 
 def test_actions_refuse_other_staff_and_unknown_memberships(client, manager_client):

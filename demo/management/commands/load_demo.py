@@ -21,6 +21,7 @@ from kb.importing import ensure_help_center
 from kb.management.commands.import_articles import run_import
 from kb.models import ArticlePage
 from kb.search.backend import index_creation_allowed
+from stories.demo import load_demo_stories
 from support.demo import load_demo_support
 
 #: (email, password, display name, groups, is_superuser). Documented in README.
@@ -68,6 +69,7 @@ class Command(BaseCommand):
         self.stdout.write(load_demo_forum(progress=not no_progress, stderr=self.stderr))
         manager = get_user_model().objects.get(email="manager@example.com")
         self.stdout.write(load_demo_council(manager))
+        self.stdout.write(load_demo_stories())
 
     def prepare_search_index(self) -> bool:
         """Start a new index when the one on disk is missing or was built with another schema.

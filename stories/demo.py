@@ -1,0 +1,121 @@
+"""The demo site's customer stories: invented companies, in every site language.
+
+Called by demo's load_demo after the help content exists; idempotent: a story is matched by its
+translation key and language, and one that exists is left as it is (a second run adds nothing).
+Everything comes from ``demo_data/stories.json``: the customers (fictional companies with
+example.com websites), the products they use, and each story's translations, which share one
+Wagtail translation key like the articles do, so the language switcher links them. A story's help
+articles are GNOME Help articles named by their translation key, in the story's own language;
+when none of them is there (a smaller corpus), the first article of that language stands in,
+and a language with no articles (Hebrew) gets none. No images: the templates do without a logo,
+hero image or photo.
+
+To do once stories need the customer's approval and consent: the demo will need one story
+awaiting the customer's approval, one published with limited consent (anonymous, or some quotes
+withheld) and one whose consent has expired, so that each of those states can be seen.
+"""
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Q
+
+from kb.importing import translation_key_for
+from kb.models import ArticlePage, Product
+from stories.models import Customer, StoryArticle, StoryPage
+from stories.sections import ensure_story_indexes
+
+#: Customers, products and stories, written for the demo; every company in it is fictional.
+STORIES_FILE = Path(__file__).parent / "demo_data" / "stories.json"
+#: The customer fields of the JSON that are not model fields (the "fictional" note).
+CUSTOMER_FIELDS = ("industry", "company_size", "region", "website")
+
+
+def load_demo_stories() -> str:
+    """Build the demo stories (idempotently); returns one line saying what it did."""
+    data = json.loads(STORIES_FILE.read_text(encoding="utf-8"))
+    created = create_stories(data)
+    total = sum(len(story["translations"]) for story in data["stories"])
+    if not created:
+        return f"Stories demo: {total} stories kept as they are"
+    published = sum(created.values())
+    languages = ", ".join(f"{code} {count}" for code, count in created.items())
+    return f"Stories demo: published {published} stories ({languages}), {total - published} kept"
+
+
+@transaction.atomic
+def create_stories(data: dict) -> dict[str, int]:
+    """The stories of ``data`` that do not exist yet, published; returns how many per language."""
+    indexes = {index.locale.language_code: index for index in ensure_story_indexes()}
+    products = {row["slug"]: ensure_product(row) for row in data["products"]}
+    customers = {row["name"]: ensure_customer(row) for row in data["customers"]}
+    created: dict[str, int] = {}
+    for story in data["stories"]:
+        key = translation_key_for("story", story["key"])
+        for language, text in story["translations"].items():
+            index = indexes.get(language)
+            if index is None or StoryPage.objects.filter(translation_key=key, locale=index.locale).exists():
+                continue
+            page = StoryPage(
+                title=text["title"],
+                slug=story["key"],
+                locale=index.locale,
+                translation_key=key,
+                customer=customers[story["customer"]],
+                headline=text["headline"],
+                summary=text["summary"],
+                publish_date=date.fromisoformat(story["publish_date"]),
+                featured=story["featured"],
+                challenge=text["challenge"],
+                solution=text["solution"],
+                results=text["results"],
+                figures=[("figure", figure_value(figure)) for figure in text["figures"]],
+                quotes=[("quote", quote) for quote in text["quotes"]],
+                products=[products[slug] for slug in story["products"]],
+                help_articles=[StoryArticle(article=article) for article in help_articles(story["articles"], language)],
+            )
+            index.add_child(instance=page)
+            page.save_revision().publish()
+            created[language] = created.get(language, 0) + 1
+    return created
+
+
+def ensure_product(row: dict) -> Product:
+    """The demo product of this slug (or name), made when missing; an existing one is left as it is."""
+    product = Product.objects.filter(Q(slug=row["slug"]) | Q(name=row["name"])).first()
+    return product or Product.objects.create(slug=row["slug"], name=row["name"], description=row["description"])
+
+
+def ensure_customer(row: dict) -> Customer:
+    customer, _created = Customer.objects.get_or_create(
+        name=row["name"], defaults={field: row[field] for field in CUSTOMER_FIELDS}
+    )
+    return customer
+
+
+def figure_value(row: dict) -> dict:
+    """A result figure's block value from its JSON row: numbers as the decimals the block holds."""
+    before = row["before"]
+    return {
+        **row,
+        "before": None if before is None else Decimal(str(before)),
+        "after": Decimal(str(row["after"])),
+    }
+
+
+def help_articles(keys: list[str], language: str) -> list[ArticlePage]:
+    """The live articles of ``language`` with these GNOME Help translation keys, in their order;
+    else the first live article of that language; else none."""
+    articles = ArticlePage.objects.live().filter(locale__language_code=language)
+    by_key = {
+        article.translation_key: article
+        for article in articles.filter(translation_key__in=[translation_key_for("article", key) for key in keys])
+    }
+    found = [by_key[k] for k in (translation_key_for("article", key) for key in keys) if k in by_key]
+    if found:
+        return found
+    first = articles.order_by("path").first()
+    return [first] if first is not None else []

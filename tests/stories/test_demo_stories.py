@@ -1,0 +1,137 @@
+"""manage.py load_demo publishes customer stories in every site language, and adds none when run again.
+
+The demo is built once for the module (over the small article corpus of tests/fixtures), inside
+a transaction rolled back at its end; each test runs in a savepoint within it.
+"""
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from wagtail.models import Page, Revision
+
+from stories.demo import STORIES_FILE
+from stories.models import Customer, StoryPage
+from tests.html_checks import html_problems
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+LANGUAGES = ["en", "ru", "fa", "he"]
+
+
+def load_demo() -> str:
+    stdout = io.StringIO()
+    call_command("load_demo", "--no-progress", stdout=stdout, stderr=io.StringIO())
+    return stdout.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
+    """What the first load_demo said; the demo it built stays for the module's tests."""
+    corpora = tmp_path_factory.mktemp("corpora")
+    shutil.copytree(FIXTURES / "articles", corpora / "gnome-help-structured")
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(CORPORA_DIR=corpora):
+        yield load_demo()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_output, db):
+    return demo_output
+
+
+def demo_stories(language=None):
+    stories = StoryPage.objects.live().select_related("locale", "customer").order_by("path")
+    return stories.filter(locale__language_code=language) if language else stories
+
+
+def test_the_demo_publishes_at_least_six_stories_in_every_site_language(demo):
+    stories = demo_stories()
+
+    assert "Stories demo: published" in demo
+    assert stories.count() >= 6
+    assert {story.locale.language_code for story in stories} == set(LANGUAGES)
+
+
+def test_every_demo_customer_is_marked_as_fictional(demo):
+    customers = Customer.objects.filter(stories__in=demo_stories()).distinct()
+
+    assert customers.count() >= 6
+    assert all(customer.website.startswith("https://example.com/") for customer in customers)
+
+
+def test_the_translations_of_a_demo_story_share_its_translation_key(demo):
+    northwind = demo_stories().filter(customer__name="Northwind Freight")
+
+    assert sorted(story.locale.language_code for story in northwind) == ["en", "he", "ru"]
+    assert len({story.translation_key for story in northwind}) == 1
+
+
+def test_every_demo_story_has_one_to_three_figures_and_one_or_two_quotes(demo):
+    for story in demo_stories():
+        assert 1 <= len(story.figures) <= 3, story.url
+        assert 1 <= len(story.quotes) <= 2, story.url
+        assert story.products.exists(), story.url
+
+
+def test_the_help_articles_of_a_demo_story_are_in_its_language(demo):
+    for story in demo_stories():
+        articles = [link.article for link in story.help_articles.select_related("article__locale")]
+
+        assert len(articles) <= 3, story.url
+        assert {article.locale_id for article in articles} <= {story.locale_id}, story.url
+    # The small corpus has English articles: English stories link one at least.
+    assert all(story.help_articles.exists() for story in demo_stories("en"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_story_index_of_each_language_lists_its_demo_stories(client, demo, language):
+    response = client.get(f"/{language}/stories/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    for story in demo_stories(language):
+        assert f'href="{story.url}"' in content
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_help_center_home_shows_a_featured_demo_story(client, demo, language):
+    featured = demo_stories(language).filter(featured=True)
+
+    content = client.get(f"/{language}/").content.decode()
+
+    assert featured.exists()
+    assert 'id="featured-story-heading"' in content
+    assert any(f'href="{story.url}"' in content for story in featured)
+
+
+def test_two_demo_stories_are_featured(demo):
+    featured_keys = {story.translation_key for story in demo_stories().filter(featured=True)}
+
+    assert len(featured_keys) == 2
+
+
+def test_every_demo_story_page_answers_with_well_formed_html(client, demo):
+    for story in demo_stories():
+        response = client.get(story.url)
+
+        assert response.status_code == 200, story.url
+        assert html_problems(response.content.decode()) == [], story.url
+
+
+def test_loading_the_demo_again_creates_no_story(demo):
+    pages = list(Page.objects.order_by("pk").values_list("pk", "latest_revision_id", "live"))
+    revisions = Revision.objects.count()
+
+    output = load_demo()
+
+    assert f"Stories demo: {demo_stories().count()} stories kept as they are" in output
+    assert list(Page.objects.order_by("pk").values_list("pk", "latest_revision_id", "live")) == pages
+    assert Revision.objects.count() == revisions
+
+
+def test_the_demo_data_says_its_companies_are_fictional():
+    assert "invented" in STORIES_FILE.read_text(encoding="utf-8")
