@@ -27,7 +27,9 @@ from customer_council.models import (
     AgreementKind,
     Cohort,
     Idea,
+    IdeaComment,
     IdeaStatus,
+    IdeaStatusChange,
     Meeting,
     Membership,
     MembershipEvent,
@@ -292,4 +294,17 @@ def create_ideas(members, manager) -> int:
             if status_name != "Under review" and "Under review" in statuses:
                 idea_service.change_status(idea, statuses["Under review"], by=manager)
             idea_service.change_status(idea, status, note=note, by=manager)
+        backdate(idea, days_ago=100 - 3 * n)
     return len(data["ideas"])
+
+
+def backdate(idea, *, days_ago: int) -> None:
+    """Spread the demo's history over the last months, as on a board in use: the idea was raised
+    ``days_ago`` days ago and each status change came a week or two after the one before. (Votes
+    keep today's date, so the trending sort has something to show.)"""
+    raised = timezone.now() - timedelta(days=days_ago)
+    Idea.objects.filter(pk=idea.pk).update(created_at=raised, updated_at=raised)
+    for k, change in enumerate(IdeaStatusChange.objects.filter(idea=idea).order_by("at", "pk")):
+        at = min(raised + timedelta(days=11 * k), timezone.now())
+        IdeaStatusChange.objects.filter(pk=change.pk).update(at=at)
+    IdeaComment.objects.filter(idea=idea).update(created_at=raised + timedelta(days=2))
