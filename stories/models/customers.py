@@ -5,6 +5,7 @@ and a story the customer has not allowed to name them shows :attr:`Customer.anon
 ("a logistics company in Europe"), built from them in the reader's language.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,12 @@ class Customer(index.Indexed, models.Model):
     company_size = models.CharField(_("company size"), max_length=16, choices=CompanySize.choices)
     region = models.CharField(_("region"), max_length=32, choices=Region.choices)
     website = models.URLField(_("website"), blank=True)
+    #: Who approves the customer's stories (no Wagtail account needed: a signed link by email).
+    contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_language = models.CharField(
+        _("contact's language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
