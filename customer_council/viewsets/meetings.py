@@ -9,28 +9,24 @@ chooser offers every collection, so the form refuses any other document.
 """
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
-from customer_council.access import MANAGERS_GROUP, is_manager
+from customer_council.access import MANAGERS_GROUP
 from customer_council.documents import council_documents
 from customer_council.models import ActionItem, Meeting, Membership
 from customer_council.services import meetings as services
+from customer_council.viewsets.actions import ManagerActionView
 from sitewide.errors import ActionRefused
 
 
@@ -121,61 +117,28 @@ class ConfirmForm(forms.Form):
     pass
 
 
-class MeetingActionView(WagtailAdminTemplateMixin, FormView):
+class MeetingActionView(ManagerActionView):
     """Confirm one action on one meeting (send the invitations, publish the minutes, cancel)."""
 
-    template_name = "wagtailadmin/generic/form.html"
     header_icon = "date"
-    #: action name -> (form, page title, button)
+    queryset = Meeting.objects.all()
     actions = {
         "invite": (InviteForm, gettext_lazy("Send the invitations"), gettext_lazy("Send")),
         "publish-minutes": (ConfirmForm, gettext_lazy("Publish the minutes"), gettext_lazy("Publish")),
         "cancel": (ConfirmForm, gettext_lazy("Cancel the meeting"), gettext_lazy("Cancel the meeting")),
     }
-    action = ""
+    success_url_name = "council_meetings:index"
 
-    def dispatch(self, request, pk):
-        if not is_manager(request.user):
-            raise PermissionDenied
-        self.meeting = get_object_or_404(Meeting, pk=pk)
-        return super().dispatch(request)
-
-    def get_form_class(self):
-        return self.actions[self.action][0]
-
-    def get_page_title(self):
-        return self.actions[self.action][1]
-
-    def get_page_subtitle(self):
-        return str(self.meeting)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(action_url=self.request.path, submit_button_label=self.actions[self.action][2])
-        return context
-
-    def form_valid(self, form):
-        user, meeting = self.request.user, self.meeting
-        try:
-            if self.action == "invite":
-                sent = services.send_invitations(
-                    meeting, by=user, include_managers=form.cleaned_data["include_managers"]
-                )
-                messages.success(self.request, _("Invitations sent: %(count)s.") % {"count": len(sent)})
-            elif self.action == "publish-minutes":
-                services.publish_minutes(meeting, by=user)
-                messages.success(self.request, _("The minutes of %(meeting)s are published.") % {"meeting": meeting})
-            else:
-                told = services.cancel(meeting, by=user)
-                messages.success(
-                    self.request,
-                    _("%(meeting)s is cancelled; %(count)s invitee(s) told.")
-                    % {"meeting": meeting, "count": len(told)},
-                )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-            return self.render_to_response(self.get_context_data(form=form), status=refusal.status)
-        return redirect("council_meetings:index")
+    def perform(self, form) -> str:
+        user, meeting = self.request.user, self.object
+        if self.action == "invite":
+            sent = services.send_invitations(meeting, by=user, include_managers=form.cleaned_data["include_managers"])
+            return _("Invitations sent: %(count)s.") % {"count": len(sent)}
+        if self.action == "publish-minutes":
+            services.publish_minutes(meeting, by=user)
+            return _("The minutes of %(meeting)s are published.") % {"meeting": meeting}
+        told = services.cancel(meeting, by=user)
+        return _("%(meeting)s is cancelled; %(count)s invitee(s) told.") % {"meeting": meeting, "count": len(told)}
 
 
 class MeetingViewSet(ModelViewSet):

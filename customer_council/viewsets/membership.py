@@ -6,21 +6,17 @@ audit row.
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 from django_filters import ChoiceFilter, DateFromToRangeFilter, ModelChoiceFilter
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -30,6 +26,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from customer_council.access import is_manager
 from customer_council.models import Agreement, Cohort, Membership, MembershipEvent
 from customer_council.services import membership as services
+from customer_council.viewsets.actions import ManagerActionView
 from sitewide.errors import ActionRefused
 from sitewide.exports import spreadsheet_safe
 
@@ -192,62 +189,33 @@ class ResendForm(forms.Form):
     pass
 
 
-class MembershipActionView(WagtailAdminTemplateMixin, FormView):
+class MembershipActionView(ManagerActionView):
     """Confirm one action on one membership (renew, revoke, send the invitation again)."""
 
-    template_name = "wagtailadmin/generic/form.html"
     header_icon = "group"
-    #: action name -> (form, page title, button)
+    queryset = Membership.objects.select_related("cohort")
     actions = {
         "renew": (RenewForm, gettext_lazy("Renew membership"), gettext_lazy("Renew")),
         "revoke": (RevokeForm, gettext_lazy("Revoke membership"), gettext_lazy("Revoke now")),
         "invite": (ResendForm, gettext_lazy("Send the invitation again"), gettext_lazy("Send")),
     }
-    action = ""
-
-    def dispatch(self, request, pk):
-        if not is_manager(request.user):
-            raise PermissionDenied
-        self.membership = get_object_or_404(Membership.objects.select_related("cohort"), pk=pk)
-        return super().dispatch(request)
-
-    def get_form_class(self):
-        return self.actions[self.action][0]
-
-    def get_page_title(self):
-        return self.actions[self.action][1]
-
-    def get_page_subtitle(self):
-        return str(self.membership)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(action_url=self.request.path, submit_button_label=self.actions[self.action][2])
-        return context
+    success_url_name = "council_memberships:index"
 
     def get_initial(self):
         if self.action == "renew":
-            return {"term_end": self.membership.term_end.replace(year=self.membership.term_end.year + 1)}
+            return {"term_end": self.object.term_end.replace(year=self.object.term_end.year + 1)}
         return {}
 
-    def form_valid(self, form):
-        user, membership = self.request.user, self.membership
-        try:
-            if self.action == "renew":
-                services.renew(membership, form.cleaned_data["term_end"], by=user)
-                messages.success(self.request, _("Membership of %(who)s renewed.") % {"who": membership})
-            elif self.action == "revoke":
-                services.revoke(membership, by=user, reason=form.cleaned_data["reason"])
-                messages.success(self.request, _("Membership of %(who)s revoked.") % {"who": membership})
-            else:
-                services.invite(membership, by=user)
-                messages.success(self.request, _("Invitation sent to %(who)s.") % {"who": membership})
-        except ActionRefused as refusal:
-            # Wagtail's generic form page shows field errors only: the reason goes in a message too.
-            form.add_error(None, refusal.message)
-            messages.error(self.request, refusal.message)
-            return self.render_to_response(self.get_context_data(form=form), status=refusal.status)
-        return redirect("council_memberships:index")
+    def perform(self, form) -> str:
+        user, membership = self.request.user, self.object
+        if self.action == "renew":
+            services.renew(membership, form.cleaned_data["term_end"], by=user)
+            return _("Membership of %(who)s renewed.") % {"who": membership}
+        if self.action == "revoke":
+            services.revoke(membership, by=user, reason=form.cleaned_data["reason"])
+            return _("Membership of %(who)s revoked.") % {"who": membership}
+        services.invite(membership, by=user)
+        return _("Invitation sent to %(who)s.") % {"who": membership}
 
 
 class MembershipViewSet(ModelViewSet):

@@ -8,27 +8,21 @@ view checks :func:`~customer_council.access.is_manager` itself).
 """
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateTimeInput
 
-from customer_council.access import is_manager
 from customer_council.forms_ideas import TextField
 from customer_council.models import ProductArea, RoadmapItem
 from customer_council.services import roadmap as services
 from customer_council.services.ideas import MAX_NOTE
+from customer_council.viewsets.actions import ManagerActionView
 from customer_council.viewsets.membership import RefusalsAsFormErrors
-from sitewide.errors import ActionRefused
 from sitewide.ids import parse_id
 
 #: The most idea numbers the form reads (the service refuses more than it allows).
@@ -152,64 +146,35 @@ class ShipForm(forms.Form):
     )
 
 
-class RoadmapItemActionView(WagtailAdminTemplateMixin, FormView):
+class RoadmapItemActionView(ManagerActionView):
     """Confirm one action on one item (publish, unpublish, mark as shipped)."""
 
-    template_name = "wagtailadmin/generic/form.html"
     header_icon = "calendar"
-    #: action name -> (form, page title, button)
+    queryset = RoadmapItem.objects.all()
     actions = {
         "publish": (PublishForm, gettext_lazy("Publish on What's new"), gettext_lazy("Publish")),
         "unpublish": (UnpublishForm, gettext_lazy("Take off What's new"), gettext_lazy("Unpublish")),
         "ship": (ShipForm, gettext_lazy("Mark as shipped"), gettext_lazy("Mark as shipped")),
     }
-    action = ""
-
-    def dispatch(self, request, pk):
-        if not is_manager(request.user):
-            raise PermissionDenied
-        self.item = get_object_or_404(RoadmapItem, pk=pk)
-        return super().dispatch(request)
-
-    def get_form_class(self):
-        return self.actions[self.action][0]
-
-    def get_page_title(self):
-        return self.actions[self.action][1]
-
-    def get_page_subtitle(self):
-        return str(self.item)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(action_url=self.request.path, submit_button_label=self.actions[self.action][2])
-        return context
+    success_url_name = "council_roadmap:index"
 
     def get_initial(self):
         if self.action == "publish":
             # The public wording is never copied from the members' preview: only what was published before.
-            return {"public_title": self.item.public_title, "public_summary": self.item.public_summary}
+            return {"public_title": self.object.public_title, "public_summary": self.object.public_summary}
         return {}
 
-    def form_valid(self, form):
-        user, item = self.request.user, self.item
-        try:
-            if self.action == "publish":
-                data = form.cleaned_data
-                services.publish(item, data["public_title"], data["public_summary"], by=user)
-                messages.success(self.request, _("“%(title)s” is on What's new.") % {"title": item.public_title})
-            elif self.action == "unpublish":
-                services.unpublish(item, by=user)
-                messages.success(self.request, _("“%(title)s” is off What's new.") % {"title": item})
-            else:
-                services.mark_shipped(item, by=user, note=form.cleaned_data["note"])
-                messages.success(self.request, _("“%(title)s” shipped; the ideas' voters are told.") % {"title": item})
-        except ActionRefused as refusal:
-            # The admin's form page shows no form-wide errors: say it as a message too.
-            form.add_error(None, refusal.message)
-            messages.error(self.request, refusal.message)
-            return self.render_to_response(self.get_context_data(form=form), status=refusal.status)
-        return redirect("council_roadmap:index")
+    def perform(self, form) -> str:
+        user, item = self.request.user, self.object
+        if self.action == "publish":
+            data = form.cleaned_data
+            item = services.publish(item, data["public_title"], data["public_summary"], by=user)
+            return _("“%(title)s” is on What's new.") % {"title": item.public_title}
+        if self.action == "unpublish":
+            services.unpublish(item, by=user)
+            return _("“%(title)s” is off What's new.") % {"title": item}
+        services.mark_shipped(item, by=user, note=form.cleaned_data["note"])
+        return _("“%(title)s” shipped; the ideas' voters are told.") % {"title": item}
 
 
 class RoadmapItemViewSet(ModelViewSet):

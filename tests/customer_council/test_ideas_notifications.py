@@ -1,28 +1,19 @@
 """Status changes reach the idea's voters and followers who may still enter: live and by email."""
 
-import asyncio
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core import mail
 from django.utils import timezone
 
 from customer_council.models import IdeaStatus, Membership
 from customer_council.services import idea_notifications, ideas
 from forum.models import NotificationPreference
+from tests.customer_council.channel_helpers import empty_channel_layer, listen, received  # noqa: F401
 from tests.factories import UserFactory
 from tests.factories.council import make_council_manager, make_council_member
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_channel_layer():
-    async_to_sync(get_channel_layer().flush)()
-    yield
-    async_to_sync(get_channel_layer().flush)()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_channel_layer")]
 
 
 def opt_in(*users):
@@ -32,26 +23,6 @@ def opt_in(*users):
 
 def end_term(user):
     Membership.objects.filter(user=user).update(term_end=timezone.localdate() - timedelta(days=1))
-
-
-def listen(user):
-    """A channel in the member's council group, as an open council page would have."""
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(idea_notifications.user_group(user.pk), channel)
-    return channel
-
-
-def received(channel):
-    async def drain():
-        events = []
-        while True:
-            try:
-                events.append(await asyncio.wait_for(get_channel_layer().receive(channel), timeout=0.05))
-            except TimeoutError:
-                return events
-
-    return async_to_sync(drain)()
 
 
 @pytest.fixture

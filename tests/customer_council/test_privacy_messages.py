@@ -9,11 +9,8 @@ or by email; the others get nothing, not even a subject line. The council socket
 insiders only (test_idea_live covers its closing on a term's end).
 """
 
-import asyncio
-
 import pytest
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
@@ -22,40 +19,17 @@ from django.core import mail
 from customer_council.consumers import CLOSE_NOT_ALLOWED
 from customer_council.models import IdeaFollow, IdeaStatus, IdeaVote
 from customer_council.routing import websocket_urlpatterns
-from customer_council.services import idea_notifications, ideas, meetings
+from customer_council.services import ideas, meetings
 from forum.models import NotificationPreference
 from tests.customer_council.area_helpers import make_idea
+from tests.customer_council.channel_helpers import empty_channel_layer, listen, received  # noqa: F401
 from tests.customer_council.meeting_helpers import add_action_item, make_meeting
 from tests.customer_council.test_privacy_matrix import INSIDERS, ROLES, make_role
 from tests.factories.council import make_agreements, make_council_manager
 
+pytestmark = pytest.mark.usefixtures("empty_channel_layer")
+
 IDEA_TITLE = "Periwinkle bulk export"
-
-
-@pytest.fixture(autouse=True)
-def _empty_channel_layer():
-    async_to_sync(get_channel_layer().flush)()
-    yield
-    async_to_sync(get_channel_layer().flush)()
-
-
-def listen(user):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(idea_notifications.user_group(user.pk), channel)
-    return channel
-
-
-def received(channel):
-    async def drain():
-        events = []
-        while True:
-            try:
-                events.append(await asyncio.wait_for(get_channel_layer().receive(channel), timeout=0.05))
-            except TimeoutError:
-                return events
-
-    return async_to_sync(drain)()
 
 
 @pytest.mark.django_db

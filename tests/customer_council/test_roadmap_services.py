@@ -1,55 +1,27 @@
 """The roadmap's mutations: who may, what is refused (and then nothing is written), and shipping
 an item telling the voters of the ideas it answers."""
 
-import asyncio
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core import mail
 from django.utils import timezone
 
 from customer_council.models import IdeaStatus, IdeaStatusChange, Membership, ProductArea, RoadmapItem
-from customer_council.services import idea_notifications, ideas, roadmap
+from customer_council.services import ideas, roadmap
 from forum.models import NotificationPreference
 from sitewide.errors import ActionRefused
+from tests.customer_council.channel_helpers import empty_channel_layer, listen, received  # noqa: F401
 from tests.customer_council.roadmap_helpers import make_item, make_published_item
 from tests.factories import UserFactory
 from tests.factories.council import make_council_manager, make_council_member, make_membership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_channel_layer")]
 
 
 @pytest.fixture
 def manager():
     return make_council_manager()
-
-
-@pytest.fixture(autouse=True)
-def _empty_channel_layer():
-    async_to_sync(get_channel_layer().flush)()
-    yield
-    async_to_sync(get_channel_layer().flush)()
-
-
-def listen(user):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(idea_notifications.user_group(user.pk), channel)
-    return channel
-
-
-def received(channel):
-    async def drain():
-        events = []
-        while True:
-            try:
-                events.append(await asyncio.wait_for(get_channel_layer().receive(channel), timeout=0.05))
-            except TimeoutError:
-                return events
-
-    return async_to_sync(drain)()
 
 
 # --- Who sees the roadmap -------------------------------------------------------------------------
