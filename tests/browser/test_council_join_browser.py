@@ -10,9 +10,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from customer_council.access import may_enter
+from customer_council.models import Membership
 from customer_council.services import membership as services
+from tests.customer_council.area_helpers import make_idea
 from tests.factories import PASSWORD, UserFactory, ensure_help_centers
-from tests.factories.council import make_agreements, make_cohort, make_council_manager
+from tests.factories.council import make_agreements, make_cohort, make_council_manager, make_council_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -52,3 +54,27 @@ def test_invitation_link_login_accept_charter_and_land_on_council_home(reader):
     # The link was used up: opening it again says so.
     reader.goto(link)
     expect(reader.get_by_role("alert")).to_contain_text("already been used")
+
+
+def test_a_member_whose_term_ends_is_shut_out_at_the_next_click(reader):
+    """Logged in and inside the council, the member's term ends (as at midnight): the next page
+    they open says the area is for members, and an idea's address is a plain 404."""
+    ensure_help_centers()
+    make_agreements()
+    member = make_council_member(email="leaving@example.com")
+    idea = make_idea("Periwinkle exports", author=member)  # written directly: no live announcement
+    reader.goto("/en/accounts/login/")
+    reader.get_by_label("Email").fill(member.email)
+    reader.get_by_label("Password").fill(PASSWORD)
+    reader.get_by_role("button", name="Log in").click()
+    reader.goto(f"/en/council/ideas/{idea.pk}/")
+    expect(reader.get_by_role("heading", name="Periwinkle exports")).to_be_visible()
+
+    Membership.objects.filter(user=member).update(term_end=timezone.localdate() - timedelta(days=1))
+
+    reader.goto("/en/council/")
+    expect(reader.get_by_text("This area is for members of the customer advisory council")).to_be_visible()
+    expect(reader.get_by_text("Periwinkle exports")).to_have_count(0)
+    response = reader.goto(f"/en/council/ideas/{idea.pk}/")
+    assert response.status == 404
+    expect(reader.get_by_text("Periwinkle exports")).to_have_count(0)
