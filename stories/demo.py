@@ -10,23 +10,31 @@ when none of them is there (a smaller corpus), the first article of that languag
 and a language with no articles (Hebrew) gets none. No images: the templates do without a logo,
 hero image or photo.
 
-To do once stories need the customer's approval and consent: the demo will need one story
-awaiting the customer's approval, one published with limited consent (anonymous, or some quotes
-withheld) and one whose consent has expired, so that each of those states can be seen.
+Consent: a published story needs the customer's consent for its live revision (stories.services
+.consent). The demo writes what an approval would have written (the consent and a "granted" line
+in the ledger) for each story, except: Fabrikam Schools is waiting for the customer's approval
+(its workflow passed editorial review; the approval link went to the contact by email, printed
+on the console in development), Wide World Importers allowed neither name, logo nor quotes (the
+page says "a retail company in the Middle East"), and Woodgrove Bank's consent expired yesterday
+(``stories_consent --expire`` unpublished it and told the staff).
 """
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from kb.importing import translation_key_for
 from kb.models import ArticlePage, Product
-from stories.models import Customer, StoryArticle, StoryPage
+from stories.approval_workflow import ensure_story_workflow
+from stories.models import Consent, ConsentEvent, Customer, StoryArticle, StoryPage
 from stories.sections import ensure_story_indexes
+from stories.services.consent import expire_consents
 
 #: Customers, products and stories, written for the demo; every company in it is fictional.
 STORIES_FILE = Path(__file__).parent / "demo_data" / "stories.json"
@@ -43,7 +51,7 @@ def load_demo_stories() -> str:
         return f"Stories demo: {total} stories kept as they are"
     published = sum(created.values())
     languages = ", ".join(f"{code} {count}" for code, count in created.items())
-    return f"Stories demo: published {published} stories ({languages}), {total - published} kept"
+    return f"Stories demo: published {published} stories ({languages}) of {total}; one awaits approval, one expired"
 
 
 @transaction.atomic
@@ -77,10 +85,70 @@ def create_stories(data: dict) -> dict[str, int]:
                 products=[products[slug] for slug in story["products"]],
                 help_articles=[StoryArticle(article=article) for article in help_articles(story["articles"], language)],
             )
+            page.live = story["key"] != AWAITING_APPROVAL
             index.add_child(instance=page)
-            page.save_revision().publish()
+            revision = page.save_revision()
+            if story["key"] == AWAITING_APPROVAL:
+                submit_for_customer_approval(page)
+                continue
+            revision.publish()
+            grant_demo_consent(page, revision, story["key"])
             created[language] = created.get(language, 0) + 1
+    expire_consents()
     return created
+
+
+#: The demo's stories in the states a consent can be in (see the module's docstring).
+AWAITING_APPROVAL = "fabrikam-schools"
+LIMITED_CONSENT = "wide-world-importers"
+EXPIRED_CONSENT = "woodgrove-bank"
+
+
+def grant_demo_consent(page: StoryPage, revision, key: str) -> None:
+    """What the customer's approval would have written: the consent and its ledger line."""
+    limited = key == LIMITED_CONSENT
+    scope = {
+        "show_name": not limited,
+        "show_logo": not limited,
+        "show_figures": True,
+        "show_photos": not limited,
+        "quote_ids": [] if limited else [quote.id for quote in page.quotes],
+        "expires_on": timezone.localdate() - timedelta(days=1) if key == EXPIRED_CONSENT else None,
+    }
+    contact = page.customer
+    now = timezone.now()
+    Consent.objects.update_or_create(
+        story=page,
+        defaults={
+            **scope,
+            "approved_revision": revision,
+            "approved_by_name": contact.contact_name,
+            "approved_by_email": contact.contact_email,
+            "approved_at": now,
+            "withdrawn_at": None,
+        },
+    )
+    ledger_scope = {
+        "name": scope["show_name"],
+        "logo": scope["show_logo"],
+        "figures": scope["show_figures"],
+        "photos": scope["show_photos"],
+        "quotes": scope["quote_ids"],
+        "expires_on": scope["expires_on"].isoformat() if scope["expires_on"] else None,
+    }
+    ConsentEvent.objects.create(
+        story=page, customer=contact, kind=ConsentEvent.Kind.GRANTED, scope=ledger_scope, revision=revision,
+        by_name=contact.contact_name, by_email=contact.contact_email, comment="Demo data", at=now,
+    )  # fmt: skip
+
+
+def submit_for_customer_approval(page: StoryPage) -> None:
+    """Start the story workflow and pass editorial review: it waits for the customer."""
+    editor = get_user_model().objects.filter(groups__name="Editors").order_by("pk").first()
+    workflow = ensure_story_workflow()
+    state = workflow.start(page, editor)
+    review = state.current_task_state
+    review.task.specific.on_action(review, editor, "approve")
 
 
 def ensure_product(row: dict) -> Product:
@@ -90,8 +158,15 @@ def ensure_product(row: dict) -> Product:
 
 
 def ensure_customer(row: dict) -> Customer:
+    slug = row["website"].rstrip("/").rsplit("/", 1)[-1]
     customer, _created = Customer.objects.get_or_create(
-        name=row["name"], defaults={field: row[field] for field in CUSTOMER_FIELDS}
+        name=row["name"],
+        defaults={
+            **{field: row[field] for field in CUSTOMER_FIELDS},
+            # Who approves the stories: an invented contact at an example.com address.
+            "contact_name": f"{row['name']} contact",
+            "contact_email": f"stories+{slug}@example.com",
+        },
     )
     return customer
 

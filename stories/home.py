@@ -11,7 +11,7 @@ from stories.models.pages import with_card_images
 def latest_featured_story(home, reader) -> StoryPage | None:
     """The newest featured story under ``home`` the reader may open (three queries, whatever the count)."""
     stories = visible_pages(StoryPage.objects.descendant_of(home).filter(featured=True), reader)
-    return with_card_images(stories.select_related("customer").order_by("-publish_date", "-pk")).first()
+    return with_card_images(stories.select_related("customer", "consent").order_by("-publish_date", "-pk")).first()
 
 
 def latest_featured_story_panel(home, reader) -> dict | None:

@@ -31,7 +31,7 @@ class StoryPageIndex(kb_indexes.ArticlePageIndex):
         return StoryPage
 
     def index_queryset(self, using=None):
-        return StoryPage.objects.live().select_related("locale", "customer")
+        return StoryPage.objects.live().select_related("locale", "customer", "consent")
 
     def prepare_content_type(self, page):
         return RESULT_TYPE
@@ -40,7 +40,7 @@ class StoryPageIndex(kb_indexes.ArticlePageIndex):
         parts = [page.title, page.headline, page.summary, page.customer_label]
         for html in (page.challenge, page.solution, page.results):
             parts.append(kb_indexes.searchable_html(html))
-        for block in page.figures:
+        for block in page.shown_figures():
             parts.append(block.value["label"])
         for block in page.shown_quotes():
             parts.extend([block.value["quote"], block.value["person"], block.value["role"]])

@@ -2,9 +2,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from stories.models import Customer
+from stories.viewsets_submissions import StartStoryForCustomerMixin
 
 
-class CustomerViewSet(SnippetViewSet):
+class CustomerViewSet(StartStoryForCustomerMixin, SnippetViewSet):
     model = Customer
     icon = "group"
     menu_label = _("Customers")

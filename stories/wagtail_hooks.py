@@ -1,5 +1,30 @@
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from stories.measuring import record_story_view
+from stories.models import StoryPage, StorySubmission
+from stories.reports import StoryReportViewSet
 from stories.viewsets import CustomerViewSet
+from stories.viewsets_consent import consent_ledger_viewset, refuse_unapproved_bulk_publish, refuse_unapproved_publish
+from stories.viewsets_submissions import StorySubmissionViewSet, SubmissionPermissionPolicy
+from stories.viewsets_submissions import register_log_actions as register_submission_log_actions
 
 register_snippet(CustomerViewSet)
+register_permission_policy(StorySubmission, SubmissionPermissionPolicy(StorySubmission))
+register_snippet(StorySubmissionViewSet)
+hooks.register("register_log_actions", register_submission_log_actions)
+
+hooks.register("register_admin_viewset", StoryReportViewSet)
+
+
+# After Wagtail's own view-restriction check (order 0): a refused reader has not read the story.
+@hooks.register("before_serve_page", order=1)
+def count_story_views(page, request, serve_args, serve_kwargs):
+    if isinstance(page, StoryPage):
+        record_story_view(page, request)
+
+
+hooks.register("register_admin_viewset", lambda: consent_ledger_viewset)
+hooks.register("before_publish_page", refuse_unapproved_publish)
+hooks.register("before_bulk_action", refuse_unapproved_bulk_publish)

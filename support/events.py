@@ -37,6 +37,8 @@ DATA_SHAPES: dict[str, dict] = {
     Event.Kind.TICKET_CREATED: {},
     Event.Kind.TICKET_RESOLVED: {},
     Event.Kind.FORUM_ANSWER_ACCEPTED: {"topic": int, "post": int},
+    Event.Kind.STORY_VIEWED: {},
+    Event.Kind.SIGNED_UP: {},
 }
 
 

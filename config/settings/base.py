@@ -204,6 +204,8 @@ HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 RATE_LIMITS = {"search": (60, 60), "suggest": (120, 60), "vote": (30, 60), "contact": (10, 600)}
 #: Wrong guesses at a password-protected page, per client and restriction (kb.page_passwords).
 RATE_LIMITS["page_password"] = (5, 5 * 60)
+#: Stories customers propose (stories.views_submissions), per client.
+RATE_LIMITS["story_submission"] = (10, 10 * 60)
 #: Client addresses never rate-limited: a load balancer's health checks, a benchmark client.
 RATE_LIMIT_EXEMPT_ADDRESSES = env_list("RATE_LIMIT_EXEMPT_ADDRESSES")
 # Filters combine with AND (haystack's default); the search service itself builds the any-term
@@ -242,6 +244,8 @@ RATE_LIMITS["council_join"] = (5, 5 * 60)
 RATE_LIMITS["council_post"] = (30, 10 * 60)
 RATE_LIMITS["council_vote"] = (60, 60)
 RATE_LIMITS["council_profile"] = (30, 10 * 60)
+#: Per client: unknown story approval or withdrawal links (stories.consent_views).
+RATE_LIMITS["story_approval"] = (5, 5 * 60)
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -303,6 +307,12 @@ LANGUAGE_FALLBACKS = {"ru": ["en"], "fa": ["en"], "he": ["en"]}
 #: before a term ends the member and the managers are reminded to renew.
 COUNCIL_INVITATION_DAYS = int(os.environ.get("COUNCIL_INVITATION_DAYS", "14"))
 COUNCIL_RENEWAL_REMINDER_DAYS = int(os.environ.get("COUNCIL_RENEWAL_REMINDER_DAYS", "30"))
+#: Customer stories (stories.services.consent): how long a customer's approval link works, and
+#: who hears of a withdrawn or expired consent (empty: the Editors and Moderators groups).
+STORY_APPROVAL_DAYS = int(os.environ.get("STORY_APPROVAL_DAYS", "14"))
+STORIES_NOTIFY_EMAIL = os.environ.get("STORIES_NOTIFY_EMAIL", "")
+#: Any edit of a page in a workflow (a story awaiting its customer) needs every task's approval again.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]

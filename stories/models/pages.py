@@ -4,16 +4,20 @@ The index (slug "stories", so /<lang>/stories/) is made by code (stories.section
 council's section; editors add stories to it. Translations of a story share Wagtail's
 ``translation_key`` like articles do, and all point to the same :class:`~stories.models.Customer`.
 
-What a story may show of its customer goes through :attr:`StoryPage.customer_label` and
-:attr:`StoryPage.customer_logo`, and the quotes through :meth:`StoryPage.shown_quotes`: the one
-place the customer's consent (name, logo, quotes per person, figures, photos) will decide it.
+What a story may show of its customer goes through :attr:`StoryPage.customer_label`,
+:attr:`StoryPage.customer_logo`, :attr:`StoryPage.shown_hero_image`, :meth:`StoryPage.shown_quotes`
+and :meth:`StoryPage.shown_figures`: the one place the customer's consent (name, logo, quotes per
+person, figures, photos; stories.models.consent.Consent) decides it. Without an active consent a
+story shows none of them ("a logistics company in Europe").
 """
 
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -59,7 +63,7 @@ class StoryIndexPage(Page):
         """The live stories under this index the reader may open, featured first, newest first."""
         return (
             visible_pages(StoryPage.objects.child_of(self), reader)
-            .select_related("customer")
+            .select_related("customer", "consent")
             .order_by("-featured", "-publish_date", "-pk")
         )
 
@@ -141,20 +145,56 @@ class StoryPage(Page):
         verbose_name = _("customer story")
         verbose_name_plural = _("customer stories")
 
+    @cached_property
+    def active_consent(self):
+        """The customer's consent if it is in force, else None (the approval page sets a preview
+        consent here to show a revision with everything the customer may allow)."""
+        try:
+            consent = self.consent
+        except ObjectDoesNotExist:
+            return None
+        return consent if consent.is_active else None
+
+    @property
+    def shows_customer_name(self) -> bool:
+        return self.active_consent is not None and self.active_consent.show_name
+
     @property
     def customer_label(self) -> str:
-        """How the story names its customer (the customer's consent will decide name or
-        anonymous description here)."""
-        return self.customer.name
+        """The customer's name if they allowed it, else who they are without it ("a logistics
+        company in Europe")."""
+        return self.customer.name if self.shows_customer_name else self.customer.anonymous_description
 
     @property
     def customer_logo(self):
         """The customer's logo the story may show, or None."""
-        return self.customer.logo
+        consent = self.active_consent
+        return self.customer.logo if consent is not None and consent.show_logo else None
+
+    @property
+    def shown_hero_image(self):
+        """The hero image, if the customer allowed photos."""
+        consent = self.active_consent
+        return self.hero_image if consent is not None and consent.show_photos else None
+
+    @property
+    def hides_photos(self) -> bool:
+        consent = self.active_consent
+        return consent is None or not consent.show_photos
 
     def shown_quotes(self) -> list:
-        """The pull quotes the story may show, each a stream child with its stable ``id``."""
-        return list(self.quotes)
+        """The pull quotes the customer allowed (each person's by its block id), each a stream
+        child with its stable ``id``."""
+        consent = self.active_consent
+        if consent is None:
+            return []
+        allowed = set(consent.quote_ids or [])
+        return [quote for quote in self.quotes if quote.id in allowed]
+
+    def shown_figures(self) -> list:
+        """The result figures, if the customer allowed figures."""
+        consent = self.active_consent
+        return list(self.figures) if consent is not None and consent.show_figures else []
 
     def articles_for(self, reader) -> list:
         """The help articles the customer relied on that this reader may open, in the editor's order."""
@@ -165,6 +205,8 @@ class StoryPage(Page):
         context["story_products"] = list(self.products.all())
         context["story_articles"] = self.articles_for(reader_of(request))
         context["story_quotes"] = self.shown_quotes()
+        context["story_figures"] = self.shown_figures()
+        context["hide_photos"] = self.hides_photos
         return context
 
 

@@ -35,7 +35,7 @@ def story_schema_org(context, page, image_url=""):
     request = context["request"]
     site = Site.find_for_request(request)
     customer = {"@type": "Organization", "name": page.customer_label}
-    if page.customer.website:
+    if page.shows_customer_name and page.customer.website:
         customer["url"] = page.customer.website
     data = {
         "@context": "https://schema.org",

@@ -30,6 +30,10 @@ class Event(models.Model):
         TICKET_RESOLVED = "ticket_resolved", _("Ticket resolved with an article")
         #: An accepted forum answer links an article.
         FORUM_ANSWER_ACCEPTED = "forum_answer_accepted", _("Forum answer accepted")
+        #: A reader opened a customer story (its page is ``article``); stories.measuring records it.
+        STORY_VIEWED = "story_viewed", _("Story viewed")
+        #: A visitor created an account (``user``); what they did before is matched by ``visitor_id``.
+        SIGNED_UP = "signed_up", _("Signed up")
 
     class Flow(models.TextChoices):
         """Where suggestions were shown or opened, and where a reader came from."""

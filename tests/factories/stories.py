@@ -1,10 +1,11 @@
 """Builders for customer stories: customers, images and published story pages."""
 
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
 from kb.models import HelpCenterPage
-from stories.models import Customer, StoryIndexPage, StoryPage
+from stories.models import Consent, Customer, StoryIndexPage, StoryPage
 from stories.sections import ensure_story_index
 
 _counter = iter(range(1, 10**9))
@@ -42,9 +43,13 @@ def make_story(
     hero_image=None,
     translation_of=None,
     publish=True,
+    consent=True,
     **fields,
 ) -> StoryPage:
-    """A story under ``language``'s story index, published (with a revision) unless told not to."""
+    """A story under ``language``'s story index, published (with a revision) unless told not to.
+
+    A published story carries its customer's consent to everything (name, logo, figures, photos,
+    every quote) for its revision, unless ``consent=False``."""
     n = next(_counter)
     headline = headline or f"Story {n}"
     story = StoryPage(
@@ -70,8 +75,28 @@ def make_story(
     if products:
         story.products.set(products)
     revision = story.save_revision()
+    if publish and consent:
+        grant_consent(story, revision)
     if publish:
         revision.publish()
     else:
         story.unpublish()
     return StoryPage.objects.get(pk=story.pk)
+
+
+def grant_consent(story, revision, **scope) -> Consent:
+    """The customer's consent in force for ``revision`` (everything unless ``scope`` says otherwise)."""
+    defaults = {
+        "show_name": True,
+        "show_logo": True,
+        "show_figures": True,
+        "show_photos": True,
+        "quote_ids": [quote.id for quote in revision.as_object().quotes],
+        "approved_revision": revision,
+        "approved_by_name": "Customer contact",
+        "approved_by_email": "contact@example.com",
+        "approved_at": timezone.now(),
+        "withdrawn_at": None,
+    }
+    consent, _created = Consent.objects.update_or_create(story_id=story.pk, defaults={**defaults, **scope})
+    return consent
