@@ -69,7 +69,8 @@ def approve(request, token):
     if refusal is not None:
         return refusal
     choices = services.quote_choices(link.revision)
-    initial = {"name": link.story.customer.contact_name, "quotes": [quote_id for quote_id, _label in choices]}
+    # Consent is given, not assumed: nothing is ticked for the customer (name, logo, quotes alike).
+    initial = {"name": link.story.customer.contact_name}
     form = ApprovalForm(request.POST or None, quote_choices=choices, initial=initial)
     status = 200
     if request.method == "POST":

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.middleware.csrf import CSRF_SECRET_LENGTH, get_random_string
 from django.test import Client, override_settings
 from django.urls import LocalePrefixPattern, NoReverseMatch, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from haystack import connections as search_connections
 from wagtail.models import PageViewRestriction
 
@@ -40,6 +40,9 @@ from customer_council.services.ideas import post_idea
 from customer_council.services.membership import invite, nominate
 from forum.models import Notification, Topic
 from sitewide.visitor import VISITOR_COOKIE
+from stories.models import ApprovalLink
+from stories.sections import ensure_story_indexes
+from stories.services.consent import hash_token
 from support.tickets import open_ticket
 from support.views import THANKS_SALT
 from tests.customer_council.meeting_helpers import add_action_item, add_agenda_item, add_pre_read, make_meeting
@@ -47,6 +50,7 @@ from tests.customer_council.roadmap_helpers import make_published_item
 from tests.factories import BROWSER_HEADERS, ensure_help_centers, make_article
 from tests.factories.council import make_agreements, make_cohort, make_council_manager, make_council_member
 from tests.factories.forum import make_category, make_member, make_moderator, make_topic
+from tests.factories.stories import make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +121,7 @@ class World:
     pre_read: object
     action_item: object
     roadmap_item: object
+    story_tokens: dict
 
 
 def build_world() -> World:
@@ -160,6 +165,16 @@ def build_world() -> World:
     add_agenda_item(meeting, idea=idea)
     pre_read, action_item = add_pre_read(meeting), add_action_item(meeting, council_member)
     roadmap_item = make_published_item(council_manager)
+    ensure_story_indexes()
+    story = make_story("Acme halves its tickets")
+    story_tokens = {}
+    for purpose in ("approve", "withdraw"):
+        token = f"{purpose}-token-for-the-url-walk"
+        ApprovalLink.objects.create(
+            story=story, revision=story.latest_revision, purpose=purpose, token_hash=hash_token(token),
+            email="contact@example.com", expires_at=timezone.now() + timedelta(days=14),
+        )  # fmt: skip
+        story_tokens[purpose] = token
     pages = [*help_centers.values(), article.get_parent(), article, protected, russian_article]
     return World(
         home=help_centers[settings.LANGUAGE_CODE],
@@ -191,6 +206,7 @@ def build_world() -> World:
         pre_read=pre_read,
         action_item=action_item,
         roadmap_item=roadmap_item,
+        story_tokens=story_tokens,
     )
 
 
@@ -264,6 +280,8 @@ REAL_KWARGS = {
     "customer_council:meeting_action_item": lambda w: {"pk": w.meeting.pk, "item": w.action_item.pk},
     "customer_council:roadmap_item": lambda w: {"pk": w.roadmap_item.pk},
     "whats_new:entry": lambda w: {"pk": w.roadmap_item.pk},
+    "stories:approve": lambda w: {"token": w.story_tokens["approve"]},
+    "stories:withdraw": lambda w: {"token": w.story_tokens["withdraw"]},
     "forum:topic_tool": lambda w: {"pk": w.topic.pk, "tool": "lock"},
     "forum:suspend_member": lambda w: {"pk": w.author.pk},
     "forum:unsuspend_member": lambda w: {"pk": w.author.pk},

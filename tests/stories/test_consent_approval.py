@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from stories.models import ApprovalLink, Consent, ConsentEvent, StoryPage
 from tests.factories.stories import make_story
@@ -115,7 +116,7 @@ def test_a_used_link_is_refused(client, story_indexes):
     response = client.post(path, approve_form(story))
 
     assert response.status_code == 410
-    assert "already been used" in response.content.decode()
+    assert in_links_language("This link has already been used.") in response.content.decode()
     assert not Consent.objects.exists()
 
 
@@ -127,7 +128,7 @@ def test_an_expired_link_is_refused(client, story_indexes):
     response = client.post(path, approve_form(story))
 
     assert response.status_code == 410
-    assert "expired" in response.content.decode()
+    assert in_links_language("This link has expired. Ask the team to send you a new one.") in response.content.decode()
     assert_nothing_written(story)
 
 
@@ -140,7 +141,11 @@ def test_a_link_to_a_revision_that_changed_is_refused(client, story_indexes):
     response = client.get(path)
 
     assert response.status_code == 409
-    assert "changed since this link was sent" in response.content.decode()
+    changed = (
+        "The story has changed since this link was sent, so it cannot be approved from it. "
+        "The team will send you the new version."
+    )
+    assert in_links_language(changed) in response.content.decode()
     assert_nothing_written(story)
 
 
@@ -188,3 +193,9 @@ def test_wrong_links_are_rate_limited(client, story_indexes):
 def test_the_expire_command_needs_its_flag(story_indexes):
     with pytest.raises(Exception, match="--expire"):
         call_command("stories_consent")
+
+
+def in_links_language(message: str) -> str:
+    """A refusal as the customer reads it: in the contact's language (Hebrew in these tests)."""
+    with translation.override("he"):
+        return gettext(message)
