@@ -32,6 +32,7 @@ from django.utils import timezone
 from kb.importing import translation_key_for
 from kb.models import ArticlePage, Product
 from stories.approval_workflow import ensure_story_workflow
+from stories.demo_readers import load_demo_story_readers
 from stories.models import Consent, ConsentEvent, Customer, StoryArticle, StoryPage
 from stories.sections import ensure_story_indexes
 from stories.services.consent import expire_consents
@@ -46,12 +47,16 @@ def load_demo_stories() -> str:
     """Build the demo stories (idempotently); returns one line saying what it did."""
     data = json.loads(STORIES_FILE.read_text(encoding="utf-8"))
     created = create_stories(data)
+    readers = load_demo_story_readers()
     total = sum(len(story["translations"]) for story in data["stories"])
+    read = f"; {readers} demo readers in the Stories report" if readers else ""
     if not created:
-        return f"Stories demo: {total} stories kept as they are"
+        return f"Stories demo: {total} stories kept as they are{read}"
     published = sum(created.values())
     languages = ", ".join(f"{code} {count}" for code, count in created.items())
-    return f"Stories demo: published {published} stories ({languages}) of {total}; one awaits approval, one expired"
+    return (
+        f"Stories demo: published {published} stories ({languages}) of {total}; one awaits approval, one expired{read}"
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """The consent in the Wagtail admin: the ledger report (every grant, scope change, request for
-changes, expiry and withdrawal, with CSV/XLSX export), and the guard that refuses to publish a
-story without its customer's consent to exactly that revision (registered in stories.wagtail_hooks).
+changes, expiry and withdrawal, with CSV/XLSX export), and the guards that refuse to publish a
+story without its customer's consent to exactly that revision, whether by the Publish button, the
+listing's bulk publish or a copy made live (registered in stories.wagtail_hooks).
 """
 
 from django.contrib import messages
@@ -147,12 +148,45 @@ def refuse_unapproved_publish(request, page):
 
 
 def refuse_unapproved_bulk_publish(request, action_type, objects, action_class_instance):
-    """``before_bulk_action``: the same for the page listing's bulk publish."""
+    """``before_bulk_action``: the same for the page listing's bulk publish, including the draft
+    stories beneath a page published "with its subpages"."""
     if action_type != "publish":
         return None
-    for page in objects:
-        is_story = isinstance(page, StoryPage) or getattr(page, "specific_class", None) is StoryPage
-        if is_story and not services.covers(page, page.latest_revision):
+    form = getattr(action_class_instance, "cleaned_form", None)
+    with_descendants = bool(form is not None and form.cleaned_data.get("include_descendants"))
+    for story in _stories_published_by(objects, with_descendants):
+        if not services.covers(story, story.latest_revision):
             messages.error(request, str(REFUSAL))
             return redirect(request.META.get("HTTP_REFERER") or reverse("wagtailadmin_explore_root"))
+    return None
+
+
+def _stories_published_by(objects, with_descendants: bool):
+    for page in objects:
+        if isinstance(page, StoryPage) or getattr(page, "specific_class", None) is StoryPage:
+            yield page
+        if with_descendants:
+            yield from page.get_descendants().not_live().type(StoryPage).select_related("latest_revision")
+
+
+COPY_REFUSAL = gettext_lazy(
+    "A copy of a customer story starts as a draft: its customer has not approved it. "
+    "Untick “Publish copy” (and do not make an alias), then submit the copy to the “Story approval” workflow."
+)
+
+
+def refuse_live_story_copies(request, page):
+    """``before_copy_page``: a copy (or an alias) of a story is a new page its customer never approved,
+    so it may be made only as a draft; this covers a story index copied with its stories, too."""
+    if request.method != "POST":
+        return None
+    wants_live = request.POST.get("publish_copies") or request.POST.get("alias")
+    if not wants_live:
+        return None
+    copies_a_story = isinstance(page.specific_deferred, StoryPage) or (
+        request.POST.get("copy_subpages") and page.get_descendants().type(StoryPage).exists()
+    )
+    if copies_a_story:
+        messages.error(request, str(COPY_REFUSAL))
+        return redirect(reverse("wagtailadmin_pages:copy", args=[page.pk]))
     return None

@@ -6,7 +6,12 @@ from stories.measuring import record_story_view
 from stories.models import StoryPage, StorySubmission
 from stories.reports import StoryReportViewSet
 from stories.viewsets import CustomerViewSet
-from stories.viewsets_consent import consent_ledger_viewset, refuse_unapproved_bulk_publish, refuse_unapproved_publish
+from stories.viewsets_consent import (
+    consent_ledger_viewset,
+    refuse_live_story_copies,
+    refuse_unapproved_bulk_publish,
+    refuse_unapproved_publish,
+)
 from stories.viewsets_submissions import StorySubmissionViewSet, SubmissionPermissionPolicy
 from stories.viewsets_submissions import register_log_actions as register_submission_log_actions
 
@@ -28,3 +33,4 @@ def count_story_views(page, request, serve_args, serve_kwargs):
 hooks.register("register_admin_viewset", lambda: consent_ledger_viewset)
 hooks.register("before_publish_page", refuse_unapproved_publish)
 hooks.register("before_bulk_action", refuse_unapproved_bulk_publish)
+hooks.register("before_copy_page", refuse_live_story_copies)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
@@ -77,8 +78,23 @@ class StoryIndexPage(Page):
         return context
 
 
+class StoryPageForm(WagtailAdminPageForm):
+    """The story editor's form.
+
+    ``publish_date`` has a callable default, so Django compares it against a hidden "initial" input
+    that Wagtail's panels never render: every save looked like an edit. With re-approval on edit, an
+    editor pressing Approve saved a "changed" revision and restarted the review instead of approving.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["publish_date"].show_hidden_initial = False
+
+
 class StoryPage(Page):
     """A customer success story: challenge, solution, results, figures and quotes."""
+
+    base_form_class = StoryPageForm
 
     customer = models.ForeignKey(
         "stories.Customer", on_delete=models.PROTECT, related_name="stories", verbose_name=_("customer")

@@ -9,13 +9,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from wagtail.models import Page, Revision
 
+from stories import measuring
 from stories.demo import STORIES_FILE
 from stories.models import Customer, StoryPage
+from support.metrics.period import Period
+from support.models import Event
 from tests.html_checks import html_problems
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -126,8 +130,12 @@ def test_loading_the_demo_again_creates_no_story(demo):
     pages = list(Page.objects.order_by("pk").values_list("pk", "latest_revision_id", "live"))
     revisions = Revision.objects.count()
 
+    events = Event.objects.count()
+    accounts = get_user_model().objects.count()
+
     output = load_demo()
 
+    assert (Event.objects.count(), get_user_model().objects.count()) == (events, accounts)
     # Every story of the demo data, published or not (one awaits approval, one has expired).
     assert f"Stories demo: {StoryPage.objects.count()} stories kept as they are" in output
     assert list(Page.objects.order_by("pk").values_list("pk", "latest_revision_id", "live")) == pages
@@ -150,3 +158,15 @@ def test_the_demo_shows_each_state_of_consent(demo):
     assert ConsentEvent.objects.filter(story=expired, kind=ConsentEvent.Kind.EXPIRED).exists()
     named = StoryPage.objects.filter(slug="northwind-freight", locale__language_code="en").get()
     assert named.live and named.customer_label == "Northwind Freight"
+
+
+def test_the_stories_report_of_the_demo_has_readers_next_actions_and_sign_ups(demo):
+    """A new user opening Reports → Stories on ``make run`` sees figures, not an empty table."""
+    figures = measuring.story_figures(Period.last_days(30))
+
+    assert len(figures) >= 6
+    assert sum(row.views for row in figures) >= 80
+    assert sum(row.contact_started for row in figures) > 0
+    assert sum(row.signed_up for row in figures) > 0
+    assert any(row.referrals for row in figures)
+    assert {row.story_id for row in figures} <= set(StoryPage.objects.live().values_list("pk", flat=True))
