@@ -171,7 +171,7 @@ def _stories_published_by(objects, with_descendants: bool):
 
 COPY_REFUSAL = gettext_lazy(
     "A copy of a customer story starts as a draft: its customer has not approved it. "
-    "Untick “Publish copy” (and do not make an alias), then submit the copy to the “Story approval” workflow."
+    "Untick “Publish copied page” (and do not make an alias), then submit the copy to the “Story approval” workflow."
 )
 
 
