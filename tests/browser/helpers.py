@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.factories import PASSWORD
 
 
@@ -12,3 +14,13 @@ def log_in(page, email):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/en/$"))
+
+
+def approve_by_link(page, approve_path):
+    """The customer opens the emailed approval link, allows their company's name and approves."""
+    page.goto(approve_path)
+    expect(page.get_by_title("The story as it will be published")).to_be_visible()
+    page.get_by_label("Our company's name").check()
+    page.get_by_label("Your name").fill("Dana Customer")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator(".story-approval")).to_be_visible()

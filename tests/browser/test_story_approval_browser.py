@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from stories.models import StoryPage
 from stories.sections import ensure_story_indexes
+from tests.browser.helpers import approve_by_link
 from tests.factories import ensure_help_centers
 from tests.factories.stories import make_customer
 from tests.stories.consent_helpers import draft_story, last_link, submit_and_review
@@ -23,12 +24,7 @@ def test_the_customer_approves_by_the_emailed_link_then_withdraws_and_the_story_
     story = submit_and_review(draft_story(customer=customer))
     approve_path, _token = last_link("approve")
 
-    reader.goto(approve_path)
-    expect(reader.get_by_title("The story as it will be published")).to_be_visible()
-    reader.get_by_label("Our company's name").check()
-    reader.get_by_label("Your name").fill("Dana Customer")
-    reader.get_by_role("button", name="Approve").click()
-    expect(reader.locator(".story-approval")).to_be_visible()
+    approve_by_link(reader, approve_path)
 
     story = StoryPage.objects.get(pk=story.pk)
     assert story.live and story.consent.approved_revision_id == story.live_revision_id

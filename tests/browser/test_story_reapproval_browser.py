@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from stories.approval_workflow import ensure_story_workflow
 from stories.models import StoryPage
 from stories.sections import ensure_story_indexes
+from tests.browser.helpers import approve_by_link
 from tests.factories import PASSWORD, UserFactory, ensure_help_centers
 from tests.factories.stories import make_customer, make_story
 from tests.stories.consent_helpers import last_link
@@ -79,12 +80,7 @@ def test_an_edit_after_approval_waits_for_the_customers_new_approval(admin, read
     assert story.live_revision.as_object().headline == APPROVED  # still waiting for the customer
 
     approve_path, _token = last_link("approve")
-    reader.goto(approve_path)
-    expect(reader.get_by_title("The story as it will be published")).to_be_visible()
-    reader.get_by_label("Our company's name").check()
-    reader.get_by_label("Your name").fill("Dana Customer")
-    reader.get_by_role("button", name="Approve").click()
-    expect(reader.locator(".story-approval")).to_be_visible()
+    approve_by_link(reader, approve_path)
 
     story = StoryPage.objects.get(pk=story.pk)
     assert story.live_revision.as_object().headline == EDITED
