@@ -19,12 +19,15 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.lookalikes import normalize_email, validate_email_scripts
-from accounts.models import User
+from accounts.consent import FIELDS as CONSENT_FIELDS
+from accounts.consent import record_initial_consent, set_consent
+from accounts.models import ConsentRecord, User
 from sitewide.text import BIDI_CONTROL_CHARACTERS
 
 
@@ -180,10 +183,24 @@ class SignupForm(DisplayNameIsFree, AllauthSignupForm):
         initial=False,
         help_text=_("You can change this any time in your profile. Account emails are sent regardless."),
     )
+    feedback_opt_in = forms.BooleanField(
+        label=_("Ask me now and then how you are doing (a two-question survey)"),
+        required=False,
+        initial=False,
+        help_text=_("At most once every few months. You can change this any time in your profile."),
+    )
 
     email = EmailAddressField()
 
-    field_order = ["email", "password1", "password2", "display_name", "referral_source", "marketing_opt_in"]
+    field_order = [
+        "email",
+        "password1",
+        "password2",
+        "display_name",
+        "referral_source",
+        "marketing_opt_in",
+        "feedback_opt_in",
+    ]
 
     def save(self, request):
         with transaction.atomic():
@@ -197,7 +214,17 @@ class SignupForm(DisplayNameIsFree, AllauthSignupForm):
         if language in dict(settings.LANGUAGES):
             user.preferred_language = language
         user.set_marketing_consent(self.cleaned_data.get("marketing_opt_in", False))
-        fields = ["display_name", "referral_source", "preferred_language", "marketing_opt_in", "marketing_opt_in_at"]
+        if self.cleaned_data.get("feedback_opt_in", False):
+            user.feedback_opt_in, user.feedback_opt_in_at = True, timezone.now()
+        fields = [
+            "display_name",
+            "referral_source",
+            "preferred_language",
+            "marketing_opt_in",
+            "marketing_opt_in_at",
+            "feedback_opt_in",
+            "feedback_opt_in_at",
+        ]
         try:
             with transaction.atomic():
                 user.save(update_fields=fields)
@@ -206,16 +233,21 @@ class SignupForm(DisplayNameIsFree, AllauthSignupForm):
             # still made, under the first free variant ("Name 2"), which the profile can change.
             user.display_name = User.objects.free_display_name(user.display_name)
             user.save(update_fields=fields)
+        record_initial_consent(user, ConsentRecord.Source.SIGN_UP)
 
 
 class ProfileForm(DisplayNameIsFree, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "preferred_language", "time_zone", "marketing_opt_in"]
+        fields = ["display_name", "preferred_language", "time_zone", "marketing_opt_in", "feedback_opt_in"]
         field_classes = {"display_name": DisplayNameField}
-        labels = {"marketing_opt_in": _("Send me occasional newsletters and community digests")}
+        labels = {
+            "marketing_opt_in": _("Send me occasional newsletters and community digests"),
+            "feedback_opt_in": _("Ask me now and then how you are doing (a two-question survey)"),
+        }
         help_texts = {
             "marketing_opt_in": _("Account emails (verification, password reset, ticket replies) are sent regardless."),
+            "feedback_opt_in": _("At most once every few months."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -234,14 +266,17 @@ class ProfileForm(DisplayNameIsFree, forms.ModelForm):
         )
 
     def save(self, commit=True):
-        opted_in = self.cleaned_data["marketing_opt_in"]
+        wanted = {topic: self.cleaned_data[flag] for topic, (flag, _since) in CONSENT_FIELDS.items()}
         user = super().save(commit=False)
-        # construct_instance already copied the new value; restore the stored one so the
-        # consent time is set only on a real change.
-        user.marketing_opt_in = self.initial.get("marketing_opt_in", False)
-        user.set_marketing_consent(opted_in)
+        # construct_instance already copied the new values; restore the stored ones: consent
+        # changes only through set_consent, which writes the ledger.
+        for flag, _since in CONSENT_FIELDS.values():
+            setattr(user, flag, self.initial.get(flag, False))
         if commit:
-            user.save()
+            with transaction.atomic():
+                user.save()
+                for topic, granted in wanted.items():
+                    set_consent(user, topic, granted, ConsentRecord.Source.PROFILE)
         return user
 
     def save_or_refuse(self) -> bool:

@@ -49,6 +49,13 @@ class EmailUserManager(UserManager):
         )
 
 
+class Plan(models.TextChoices):
+    FREE = "free", _("Free")
+    TEAM = "team", _("Team")
+    BUSINESS = "business", _("Business")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
 class User(AbstractUser):
     class ReferralSource(models.TextChoices):
         SEARCH_ENGINE = "search", _("Search engine")
@@ -78,6 +85,16 @@ class User(AbstractUser):
         help_text=_("Occasional product news and community digests. Account emails are sent regardless."),
     )
     marketing_opt_in_at = models.DateTimeField(_("consented at"), null=True, blank=True)
+    #: Consent to be asked for feedback by email (NPS surveys); a CSAT question inside the
+    #: ticket-resolved email is part of that transactional email and needs no opt-in.
+    feedback_opt_in = models.BooleanField(
+        _("feedback surveys"),
+        default=False,
+        help_text=_("Now and then a two-question survey about how we are doing."),
+    )
+    feedback_opt_in_at = models.DateTimeField(_("feedback consent given at"), null=True, blank=True)
+    #: The customer's plan, kept by staff (or an import from billing): a segment of the NPS report.
+    plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices, blank=True, default="")
     #: An IANA zone name ("Europe/Berlin"); empty shows times in the browser's zone.
     time_zone = models.CharField(
         _("time zone"),
@@ -116,12 +133,64 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or _("Member #%(id)s") % {"id": self.pk}
 
     def set_marketing_consent(self, opted_in: bool) -> None:
-        """Record a change of consent; the time is when the person last opted in."""
+        """Change the flag; the time is when the person last opted in.
+
+        Only the fields change: accounts.consent.set_consent is the one place that also writes
+        the ledger, and callers that save the user go through it.
+        """
         if opted_in and not self.marketing_opt_in:
             self.marketing_opt_in_at = timezone.now()
         elif not opted_in:
             self.marketing_opt_in_at = None
         self.marketing_opt_in = opted_in
+
+
+class ConsentRecord(models.Model):
+    """One grant or withdrawal of consent: append-only, the ledger behind the flags on User.
+
+    The flags (``marketing_opt_in``, ``feedback_opt_in``) say what holds now and are what mailing
+    code filters on; these rows say when and how each change happened, for the person and for an
+    auditor. Rows are never edited or deleted by the site (``save`` refuses an update); deleting
+    an account deletes its rows with it.
+    """
+
+    class Topic(models.TextChoices):
+        NEWSLETTER = "newsletter", _("Newsletters and digests")
+        FEEDBACK = "feedback", _("Feedback surveys")
+
+    class Source(models.TextChoices):
+        SIGN_UP = "sign_up", _("Sign-up form")
+        PROFILE = "profile", _("Profile page")
+        PREFERENCES = "preferences", _("Email preferences page")
+        UNSUBSCRIBE_LINK = "unsubscribe_link", _("Unsubscribe link in an email")
+        ONE_CLICK = "one_click", _("One-click unsubscribe (mail client)")
+        STAFF = "staff", _("Changed by staff")
+        DEMO = "demo", _("Demo data")
+        #: Consent an account already had when the ledger began (accounts migration 0005).
+        BACKFILL = "backfill", _("Given before the ledger began")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_records", verbose_name=_("person")
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    granted = models.BooleanField(_("granted"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["at", "pk"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["user", "topic", "at"], name="accounts_consent_user_topic")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.topic} {'granted' if self.granted else 'withdrawn'} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Consent records are append-only.")
+        super().save(*args, **kwargs)
 
 
 def public_name(user: User) -> str:

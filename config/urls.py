@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     *kb_urls.api_urlpatterns,
+    path("", include("customer_voice.urls.public")),
 ]
 
 # Everything a reader sees lives under a language prefix (/en/, /ru/, /fa/, /he/), so a link
@@ -26,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("support/", include("support.urls")),
     path("forum/", include("forum.urls")),
     path("council/", include("customer_council.urls")),
+    path("", include("customer_voice.urls")),
     path("whats-new/", include("customer_council.urls.whats_new")),
     path("", include("stories.urls")),
     path("", include(kb_urls)),

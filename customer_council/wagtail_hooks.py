@@ -35,3 +35,14 @@ for _hook in ("before_edit_page", "before_delete_page", "before_copy_page", "bef
 def register_council_safe_page_search():
     """The base page viewset with a search that leaves council pages out (admin_search)."""
     return BasePageViewSet()
+
+
+@hooks.register("survey_audiences")
+def register_council_survey_audience():
+    """customer_voice sends council survey runs to, and segments answers by, the members who may
+    enter the council now (the access group kept by customer_council.access.sync_access)."""
+    from django.contrib.auth import get_user_model
+
+    from customer_council.access import ACCESS_GROUP
+
+    return {"council": lambda: get_user_model().objects.filter(groups__name=ACCESS_GROUP)}

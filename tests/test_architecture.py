@@ -1,5 +1,7 @@
-"""Dependencies point down only: customer_council -> forum -> support -> kb -> accounts -> sitewide,
-and stories above forum, support and kb, beside the council (neither of the two imports the other).
+"""Dependencies point down only: customer_council -> customer_voice -> forum -> support -> kb ->
+accounts -> sitewide, and stories above forum, support and kb, beside the council (neither of the
+two imports the other). customer_voice (surveys, referrals, digests, the customer timeline) reaches
+the council and stories only through Wagtail hooks and URL names they register.
 
 A module may import its own app and the apps below it, never one above: a lower layer that needs
 something from a higher one means the shared piece belongs lower down.
@@ -18,13 +20,14 @@ from django.conf import settings
 
 #: Each app and the project apps it must never import.
 FORBIDDEN = {
-    "sitewide": {"accounts", "kb", "support", "forum", "customer_council", "stories", "demo"},
-    "accounts": {"kb", "support", "forum", "customer_council", "stories", "demo"},
-    "kb": {"support", "forum", "customer_council", "stories", "demo"},
-    "support": {"forum", "customer_council", "stories", "demo"},
-    "forum": {"customer_council", "stories", "demo"},
+    "sitewide": {"accounts", "kb", "support", "forum", "customer_voice", "customer_council", "stories", "demo"},
+    "accounts": {"kb", "support", "forum", "customer_voice", "customer_council", "stories", "demo"},
+    "kb": {"support", "forum", "customer_voice", "customer_council", "stories", "demo"},
+    "support": {"forum", "customer_voice", "customer_council", "stories", "demo"},
+    "forum": {"customer_voice", "customer_council", "stories", "demo"},
+    "customer_voice": {"customer_council", "stories", "demo"},
     "customer_council": {"stories", "demo"},
-    "stories": {"customer_council", "demo"},
+    "stories": {"customer_council", "customer_voice", "demo"},
 }
 
 

@@ -36,13 +36,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "daphne",
-    # Our apps, lowest layer first: sitewide <- accounts <- kb <- support <- forum <- customer_council;
+    # Our apps, lowest layer first: sitewide <- accounts <- kb <- support <- forum <- customer_voice <- customer_council;
     # stories stands on kb beside customer_council.
     "sitewide",
     "accounts",
     "kb",
     "support",
     "forum",
+    "customer_voice",
     "customer_council",
     "stories",
     "demo",
@@ -246,6 +247,26 @@ RATE_LIMITS["council_vote"] = (60, 60)
 RATE_LIMITS["council_profile"] = (30, 10 * 60)
 #: Per client: unknown story approval or withdrawal links (stories.consent_views).
 RATE_LIMITS["story_approval"] = (5, 5 * 60)
+
+# --- Customer voice (customer_voice) --------------------------------------------------------
+#: Relationship NPS asks each customer at most once in this many days (any channel).
+VOICE_NPS_INTERVAL_DAYS = int(os.environ.get("VOICE_NPS_INTERVAL_DAYS", "90"))
+#: A customer counts as active (may be sent an NPS survey) when seen within this many days.
+VOICE_ACTIVE_DAYS = int(os.environ.get("VOICE_ACTIVE_DAYS", "180"))
+#: How long a survey link works.
+VOICE_SURVEY_LINK_DAYS = int(os.environ.get("VOICE_SURVEY_LINK_DAYS", "30"))
+#: A promoter is invited to share a story or a review at most once in this many days.
+VOICE_PROMOTER_INVITE_DAYS = int(os.environ.get("VOICE_PROMOTER_INVITE_DAYS", "365"))
+#: Fewer answers than this in a segment or month: the report says "too few answers", no score.
+VOICE_MIN_ANSWERS = int(os.environ.get("VOICE_MIN_ANSWERS", "30"))
+#: First-touch referral cookie lifetime.
+VOICE_REFERRAL_COOKIE_DAYS = int(os.environ.get("VOICE_REFERRAL_COOKIE_DAYS", "30"))
+#: Where promoters are sent to leave a public review (empty: only the story invitation).
+VOICE_REVIEW_URL = os.environ.get("VOICE_REVIEW_URL", "")
+#: Per client: survey answers, unknown survey or unsubscribe links, referral clicks.
+RATE_LIMITS["voice_answer"] = (20, 10 * 60)
+RATE_LIMITS["voice_link"] = (10, 5 * 60)
+RATE_LIMITS["voice_referral_click"] = (30, 60)
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -6,6 +6,8 @@ with the same article changes nothing; with another article, the newer event is 
 counts (support.metrics.articles keeps the latest per ticket).
 """
 
+from functools import partial
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from support.actions.audit import RESOLVED, log_ticket_action
 from support.actions.permissions import ActionRefused, require_agent
 from support.events import record_event
 from support.models import Event, Ticket
+from support.signals import ticket_solved
 
 
 def resolve_ticket(user, ticket: Ticket, article) -> Ticket:
@@ -26,6 +29,7 @@ def resolve_ticket(user, ticket: Ticket, article) -> Ticket:
         raise ActionRefused(_("Choose a published help article."))
     if ticket.resolved_with_id == article.pk and ticket.status == Ticket.Status.SOLVED:
         return ticket
+    was_solved = ticket.status == Ticket.Status.SOLVED
     with transaction.atomic():
         ticket.resolved_with = article
         ticket.resolved_at = timezone.now()
@@ -40,4 +44,6 @@ def resolve_ticket(user, ticket: Ticket, article) -> Ticket:
             at=ticket.resolved_at,
         )
         log_ticket_action(ticket, RESOLVED, user, article=article.pk, title=article.title)
+        if not was_solved:
+            transaction.on_commit(partial(ticket_solved.send, sender=Ticket, ticket=ticket, user=user))
     return ticket

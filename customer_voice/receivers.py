@@ -1,0 +1,1 @@
+"""Signal receivers of customer_voice, connected in CustomerVoiceConfig.ready."""

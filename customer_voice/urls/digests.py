@@ -1,0 +1,3 @@
+"""URLs: digests (see customer_voice.urls)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs: public_digests (see customer_voice.urls)."""
+
+urlpatterns = []

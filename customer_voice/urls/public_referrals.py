@@ -1,0 +1,3 @@
+"""URLs: public_referrals (see customer_voice.urls)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs: referrals (see customer_voice.urls)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs: surveys (see customer_voice.urls)."""
+
+urlpatterns = []

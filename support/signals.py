@@ -1,0 +1,8 @@
+"""Signals the support app sends, for apps above it (customer_voice asks for CSAT on a solved ticket)."""
+
+from django.dispatch import Signal
+
+#: A ticket became solved (by an agent's status change or a resolution with an article). Sent
+#: after the transaction commits, so a rolled-back change never reaches a receiver.
+#: provides args: ticket, user (the agent)
+ticket_solved = Signal()
