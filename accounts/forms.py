@@ -24,9 +24,9 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.lookalikes import normalize_email, validate_email_scripts
 from accounts.consent import FIELDS as CONSENT_FIELDS
 from accounts.consent import record_initial_consent, set_consent
+from accounts.lookalikes import normalize_email, validate_email_scripts
 from accounts.models import ConsentRecord, User
 from sitewide.text import BIDI_CONTROL_CHARACTERS
 

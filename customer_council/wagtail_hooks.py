@@ -2,11 +2,13 @@
 membership changes report, the board's lists, roadmap and meetings), for council managers.
 Defined in customer_council.viewsets."""
 
+from django.contrib.auth import get_user_model
 from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.permissions import register_permission_policy
 
 from customer_council import sections
+from customer_council.access import ACCESS_GROUP
 from customer_council.admin_search import BasePageViewSet
 from customer_council.documents import document_policy
 from customer_council.viewsets import POLICY_MODELS, CouncilManagersPolicy, CouncilViewSetGroup
@@ -41,8 +43,4 @@ def register_council_safe_page_search():
 def register_council_survey_audience():
     """customer_voice sends council survey runs to, and segments answers by, the members who may
     enter the council now (the access group kept by customer_council.access.sync_access)."""
-    from django.contrib.auth import get_user_model
-
-    from customer_council.access import ACCESS_GROUP
-
     return {"council": lambda: get_user_model().objects.filter(groups__name=ACCESS_GROUP)}

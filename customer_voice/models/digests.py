@@ -8,7 +8,6 @@ delivery caught in ``SENDING`` alone (it may have gone out: at most once, never 
 asked to retry them.
 """
 
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone

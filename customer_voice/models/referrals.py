@@ -47,6 +47,9 @@ class ReferralClicks(models.Model):
         verbose_name_plural = _("referral clicks")
         constraints = [models.UniqueConstraint(fields=["link", "day"], name="voice_referral_clicks_per_day")]
 
+    def __str__(self):
+        return f"{self.link_id} {self.day}: {self.clicks}"
+
 
 class Referral(models.Model):
     """A sign-up attributed to the member whose link brought it."""
@@ -63,3 +66,6 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.referred_id} via {self.link_id}"

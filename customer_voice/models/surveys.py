@@ -156,6 +156,11 @@ class SurveyResponse(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.score}"
 
+    def save(self, *args, **kwargs):
+        if self.kind == SurveyKind.NPS:
+            self.category = self.category_of(self.score)
+        super().save(*args, **kwargs)
+
     @staticmethod
     def category_of(score: int) -> str:
         if score >= 9:
@@ -163,8 +168,3 @@ class SurveyResponse(models.Model):
         if score >= 7:
             return SurveyResponse.Category.PASSIVE
         return SurveyResponse.Category.DETRACTOR
-
-    def save(self, *args, **kwargs):
-        if self.kind == SurveyKind.NPS:
-            self.category = self.category_of(self.score)
-        super().save(*args, **kwargs)
