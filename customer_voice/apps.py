@@ -9,4 +9,4 @@ class CustomerVoiceConfig(AppConfig):
     verbose_name = _("Customer voice")
 
     def ready(self):
-        from customer_voice import receivers  # noqa: F401 - connects the signal receivers
+        from customer_voice import receivers_referrals, receivers_surveys  # noqa: F401 - connect the receivers

@@ -1,1 +1,0 @@
-"""Signal receivers of customer_voice, connected in CustomerVoiceConfig.ready."""

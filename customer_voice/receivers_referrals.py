@@ -1,0 +1,1 @@
+"""Signal receivers: referrals (connected in CustomerVoiceConfig.ready)."""

@@ -1,0 +1,1 @@
+"""Signal receivers: surveys (connected in CustomerVoiceConfig.ready)."""
