@@ -36,7 +36,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "daphne",
-    # Our apps, lowest layer first: sitewide <- accounts <- kb <- support <- forum <- customer_voice <- customer_council;
+    # Our apps, lowest layer first:
+    # sitewide <- accounts <- kb <- support <- forum <- customer_voice <- customer_council;
     # stories stands on kb beside customer_council.
     "sitewide",
     "accounts",
