@@ -1,3 +1,9 @@
-"""URLs: referrals (see customer_voice.urls)."""
+"""URLs: a member's own referral link (/<lang>/refer/), in namespace "voice"."""
 
-urlpatterns = []
+from django.urls import path
+
+from customer_voice.views import referrals
+
+urlpatterns = [
+    path("refer/", referrals.refer, name="refer"),
+]
