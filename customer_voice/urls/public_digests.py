@@ -1,3 +1,9 @@
-"""URLs: public_digests (see customer_voice.urls)."""
+"""URLs: one-click unsubscribe, without a language prefix (RFC 8058 POSTs from mail clients)."""
 
-urlpatterns = []
+from django.urls import path
+
+from customer_voice.views import digests
+
+urlpatterns = [
+    path("email/unsubscribe/<str:token>/", digests.unsubscribe, name="unsubscribe"),
+]
