@@ -3,6 +3,7 @@ membership changes report, the board's lists, roadmap and meetings), for council
 Defined in customer_council.viewsets."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.permissions import register_permission_policy
@@ -11,6 +12,7 @@ from customer_council import sections
 from customer_council.access import ACCESS_GROUP
 from customer_council.admin_search import BasePageViewSet
 from customer_council.documents import document_policy
+from customer_council.models import RSVP, Idea, IdeaVote, MembershipEvent
 from customer_council.viewsets import POLICY_MODELS, CouncilManagersPolicy, CouncilViewSetGroup
 
 # Before the viewsets register (they look their model's policy up when they do).
@@ -44,3 +46,31 @@ def register_council_survey_audience():
     """customer_voice sends council survey runs to, and segments answers by, the members who may
     enter the council now (the access group kept by customer_council.access.sync_access)."""
     return {"council": lambda: get_user_model().objects.filter(groups__name=ACCESS_GROUP)}
+
+
+@hooks.register("customer_timeline_sources")
+def council_timeline_touches(user, limit):
+    """customer_voice's customer timeline: the member's council activity (membership changes,
+    ideas posted, idea votes, meeting RSVPs), the latest ``limit + 1`` of each, one query each."""
+
+    def latest(queryset, order):
+        return queryset.order_by(f"-{order}", "-pk")[: limit + 1]
+
+    touches = []
+    for event in latest(MembershipEvent.objects.filter(membership__user=user), "at"):
+        label = _("Council membership: %(change)s") % {"change": event.get_kind_display()}
+        touches.append({"at": event.at, "kind": "council_membership", "label": label, "url": ""})
+    for idea in latest(Idea.objects.filter(author=user), "created_at"):
+        label = _("Posted a council idea: %(title)s") % {"title": idea.title}
+        touches.append({"at": idea.created_at, "kind": "council_idea", "label": label, "url": idea.get_absolute_url()})
+    for vote in latest(IdeaVote.objects.filter(user=user).select_related("idea"), "created_at"):
+        label = _("Voted for a council idea: %(title)s") % {"title": vote.idea.title}
+        url = vote.idea.get_absolute_url()
+        touches.append({"at": vote.created_at, "kind": "council_idea_vote", "label": label, "url": url})
+    for rsvp in latest(RSVP.objects.filter(user=user).select_related("meeting"), "at"):
+        label = _("Answered a council meeting invitation (%(meeting)s): %(response)s") % {
+            "meeting": rsvp.meeting.title,
+            "response": rsvp.get_response_display(),
+        }
+        touches.append({"at": rsvp.at, "kind": "council_rsvp", "label": label, "url": ""})
+    return touches
