@@ -15,6 +15,7 @@ from haystack import connections
 from wagtail.models import Site
 
 from customer_council.demo import load_demo_council
+from customer_voice.demo import load_demo_voice
 from forum.demo import load_demo_forum
 from forum.models import Topic
 from kb.importing import ensure_help_center
@@ -70,6 +71,7 @@ class Command(BaseCommand):
         manager = get_user_model().objects.get(email="manager@example.com")
         self.stdout.write(load_demo_council(manager))
         self.stdout.write(load_demo_stories())
+        self.stdout.write(load_demo_voice())
 
     def prepare_search_index(self) -> bool:
         """Start a new index when the one on disk is missing or was built with another schema.
