@@ -3,8 +3,9 @@
 The running site never creates a missing index where content exists (kb.search.backend.
 SearchIndexMissing); this command, ``rebuild_index`` (which calls it) and ``clear_index`` do.
 Its batches are bulk writes spread over the machine's cores (kb.search.backend.parallel_writes),
-and every model's documents share them: one commit per batch of ``--batch-size`` documents
-(the backend's BATCH_SIZE, 1,000, by default), not one per model and batch.
+and every model's documents share one writer: haystack reads ``--batch-size`` rows at a time
+(the backend's BATCH_SIZE, 1,000, by default) and the index commits every COMMIT_SIZE documents
+(10,000 by default, or ``--batch-size`` if that is larger), not once per model and batch.
 """
 
 from contextlib import ExitStack
@@ -25,6 +26,7 @@ class Command(HaystackUpdateIndex):
                 for alias in options.get("using") or connections.connections_info.keys():
                     backend = connections[alias].get_backend()
                     if hasattr(backend, "batched_writes"):
-                        batch_size = options.get("batchsize") or backend.batch_size
-                        batches.enter_context(backend.batched_writes(batch_size))
+                        read_size = options.get("batchsize") or backend.batch_size
+                        commit_size = max(read_size, getattr(backend, "commit_size", read_size))
+                        batches.enter_context(backend.batched_writes(commit_size))
             return super().handle(**options)
