@@ -5,8 +5,10 @@ consent ledger behind it, so the reports and the timeline show something on ``ma
 The customers are invented and repeatable (a seeded generator); their accounts
 (``voice-customer-N@example.com``) cannot log in. Each was asked at most once per
 VOICE_NPS_INTERVAL_DAYS, as the site would have. Once: a second run finds the first demo
-customer and adds nothing. The digest is sent by ``load_demo`` afterwards through
-``send_digest``, as an operator would.
+customer and adds nothing. The invented customers never agreed to newsletters, so the digest
+``load_demo`` then sends (``send_digest`` for the last complete week, as an operator's weekly job
+would, into the console email log) goes to the demo's own accounts only; a few help articles are
+dated in that week (:func:`date_articles_for_digest`) so it has something to say.
 """
 
 import random
@@ -31,6 +33,8 @@ from customer_voice.models import (
 )
 from customer_voice.models.surveys import Audience, SurveyKind
 from customer_voice.services.audiences import council_member_ids
+from customer_voice.services.digest import last_complete_week, period_bounds
+from kb.models import ArticlePage
 
 CUSTOMERS = 320
 MONTHS = 6
@@ -105,7 +109,7 @@ def _customers(generator: random.Random, now):
             referral_source=generator.choice(sources),
             plan=generator.choices(list(PLAN_WEIGHTS), weights=list(PLAN_WEIGHTS.values()))[0],
             feedback_opt_in=generator.random() < 0.9,
-            marketing_opt_in=generator.random() < 0.35,
+            marketing_opt_in=False,  # no demo digest to 320 invented addresses
             date_joined=now - timedelta(days=generator.uniform(200, 700)),
             last_login=now - timedelta(days=generator.uniform(0, 60)),
         )
@@ -263,3 +267,25 @@ def load_demo_voice(now=None) -> str:
         f"Customer voice demo: {len(users)} customers, {invited} NPS invitations, {answered} answers, "
         f"{open_follow_ups} open detractor follow-ups, {referrals} referred sign-ups"
     )
+
+
+#: Articles per language the demo dates in the last complete week, for the digest to list.
+DIGEST_ARTICLES = 4
+
+
+def date_articles_for_digest(now=None) -> str:
+    """Mark a few live articles in each language as updated during the last complete ISO week
+    (the demo imported them all just now, in the current, unfinished week); returns that week.
+
+    Only ``last_published_at`` moves: the content and its revisions stay as imported.
+    """
+    period = last_complete_week(now)
+    since, until = period_bounds(period)
+    moved = []
+    for language, _name in settings.LANGUAGES:
+        articles = ArticlePage.objects.live().filter(locale__language_code=language).order_by("path")
+        for number, pk in enumerate(articles.values_list("pk", flat=True)[:DIGEST_ARTICLES]):
+            moved.append((pk, since + timedelta(days=1 + number, hours=10)))
+    for pk, when in moved:
+        ArticlePage.objects.filter(pk=pk).update(last_published_at=min(when, until - timedelta(hours=1)))
+    return period

@@ -38,6 +38,11 @@ from wagtail.models import PageViewRestriction
 from customer_council.services.ideas import merge as merge_ideas
 from customer_council.services.ideas import post_idea
 from customer_council.services.membership import invite, nominate
+from customer_voice.links import signed_token
+from customer_voice.models import SurveyInvitation
+from customer_voice.models.surveys import SurveyKind
+from customer_voice.services.digest import unsubscribe_token
+from customer_voice.services.referrals import link_for
 from forum.models import Notification, Topic
 from sitewide.visitor import VISITOR_COOKIE
 from stories.models import ApprovalLink
@@ -122,6 +127,9 @@ class World:
     action_item: object
     roadmap_item: object
     story_tokens: dict
+    survey_token: str
+    referral_code: str
+    unsubscribe_token: str
 
 
 def build_world() -> World:
@@ -175,6 +183,7 @@ def build_world() -> World:
             email="contact@example.com", expires_at=timezone.now() + timedelta(days=14),
         )  # fmt: skip
         story_tokens[purpose] = token
+    survey = SurveyInvitation.objects.create(kind=SurveyKind.NPS, user=member, email=member.email, language="en")
     pages = [*help_centers.values(), article.get_parent(), article, protected, russian_article]
     return World(
         home=help_centers[settings.LANGUAGE_CODE],
@@ -207,6 +216,9 @@ def build_world() -> World:
         action_item=action_item,
         roadmap_item=roadmap_item,
         story_tokens=story_tokens,
+        survey_token=signed_token(survey),
+        referral_code=link_for(member).code,
+        unsubscribe_token=unsubscribe_token(member, "newsletter"),
     )
 
 
@@ -282,6 +294,11 @@ REAL_KWARGS = {
     "whats_new:entry": lambda w: {"pk": w.roadmap_item.pk},
     "stories:approve": lambda w: {"token": w.story_tokens["approve"]},
     "stories:withdraw": lambda w: {"token": w.story_tokens["withdraw"]},
+    "voice:survey": lambda w: {"signed": w.survey_token},
+    "voice:survey_thanks": lambda w: {"signed": w.survey_token},
+    "voice_public:referral": lambda w: {"code": w.referral_code},
+    "voice_public:unsubscribe": lambda w: {"token": w.unsubscribe_token},
+    "voice:email_preferences_signed": lambda w: {"token": w.unsubscribe_token},
     "forum:topic_tool": lambda w: {"pk": w.topic.pk, "tool": "lock"},
     "forum:suspend_member": lambda w: {"pk": w.author.pk},
     "forum:unsuspend_member": lambda w: {"pk": w.author.pk},

@@ -62,3 +62,29 @@ def test_loading_the_demo_twice_adds_nothing():
 
     assert load_demo_voice() == "Customer voice demo: already loaded"
     assert SurveyResponse.objects.count() == answers
+
+
+def test_the_demo_digest_lists_articles_of_the_last_week_and_reaches_only_consenting_people(mailoutbox):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.consent import set_consent
+    from accounts.models import ConsentRecord
+    from customer_voice.demo import date_articles_for_digest
+    from customer_voice.services.digest import last_complete_week
+    from tests.factories import make_article
+    from tests.factories.forum import make_member
+
+    load_demo_voice()
+    article = make_article("Connect to a wireless network")
+    reader, outsider = make_member(), make_member()
+    set_consent(reader, "newsletter", True, ConsentRecord.Source.DEMO)
+
+    period = date_articles_for_digest()
+    call_command("send_digest", period=period, no_progress=True, stdout=StringIO(), stderr=StringIO())
+
+    assert period == last_complete_week()
+    assert [message.to for message in mailoutbox] == [[reader.email]]
+    assert article.title in mailoutbox[0].body
+    assert outsider.email not in {address for message in mailoutbox for address in message.to}

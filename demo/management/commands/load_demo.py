@@ -15,7 +15,7 @@ from haystack import connections
 from wagtail.models import Site
 
 from customer_council.demo import load_demo_council
-from customer_voice.demo import load_demo_voice
+from customer_voice.demo import date_articles_for_digest, load_demo_voice
 from forum.demo import load_demo_forum
 from forum.models import Topic
 from kb.importing import ensure_help_center
@@ -72,6 +72,10 @@ class Command(BaseCommand):
         self.stdout.write(load_demo_council(manager))
         self.stdout.write(load_demo_stories())
         self.stdout.write(load_demo_voice())
+        # The weekly digest, as the operator's cron job sends it (printed by the console email
+        # backend); a re-run sends nothing new for the same week.
+        period = date_articles_for_digest()
+        call_command("send_digest", period=period, no_progress=True, stdout=self.stdout, stderr=self.stderr)
 
     def prepare_search_index(self) -> bool:
         """Start a new index when the one on disk is missing or was built with another schema.
