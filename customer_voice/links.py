@@ -61,19 +61,26 @@ def site_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def survey_url(invitation: SurveyInvitation, score: int | None = None, *, absolute: bool = True) -> str:
-    """The survey page of ``invitation`` in its language; with ``score``, the one-click link that
-    records that score."""
-    language = invitation.language if invitation.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    with translation.override(language):
+def _language(invitation: SurveyInvitation, language: str | None) -> str:
+    language = language or invitation.language
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def survey_url(
+    invitation: SurveyInvitation, score: int | None = None, *, absolute: bool = True, language: str | None = None
+) -> str:
+    """The survey page of ``invitation`` in ``language`` (by default the invitation's, as emails
+    link it; the site passes the language the customer is reading in); with ``score``, the
+    one-click link that records that score."""
+    with translation.override(_language(invitation, language)):
         path = reverse("voice:survey", kwargs={"signed": signed_token(invitation)})
     if score is not None:
         path += "?" + urlencode({"score": score})
     return site_url(path) if absolute else path
 
 
-def thanks_url(invitation: SurveyInvitation) -> str:
-    with translation.override(invitation.language or settings.LANGUAGE_CODE):
+def thanks_url(invitation: SurveyInvitation, *, language: str | None = None) -> str:
+    with translation.override(_language(invitation, language)):
         return reverse("voice:survey_thanks", kwargs={"signed": signed_token(invitation)})
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -72,7 +73,7 @@ def _form_page(request, invitation, form, *, status=200, recorded=None, message=
         "is_nps": invitation.kind == SurveyKind.NPS,
         "recorded": recorded,
         "message": message,
-        "action_url": survey_url(invitation, absolute=False),
+        "action_url": survey_url(invitation, absolute=False, language=get_language()),
     }
     return _private(render(request, "customer_voice/surveys/survey.html", context, status=status))
 
@@ -102,7 +103,7 @@ def survey(request, signed):
             return _form_page(request, invitation, form, status=error.status, recorded=response)
         if outcome.already_answered:
             return _already(request, outcome.response)
-        return redirect(thanks_url(invitation))
+        return redirect(thanks_url(invitation, language=get_language()))
 
     initial = {"score": response.score} if response is not None else {}
     raw_score = request.GET.get("score")
@@ -136,7 +137,7 @@ def thanks(request, signed):
         return refusal
     response = SurveyResponse.objects.filter(invitation=invitation).first()
     if response is None:
-        return redirect(survey_url(invitation, absolute=False))
+        return redirect(survey_url(invitation, absolute=False, language=get_language()))
     promoter = services.promoter_invitation(response.user, response) if response.user_id else None
     context = {"response": response, "promoter": promoter, "is_nps": invitation.kind == SurveyKind.NPS}
     return _private(render(request, "customer_voice/surveys/thanks.html", context))
@@ -150,7 +151,7 @@ def nps(request):
     invitation = services.open_site_invitation(request.user, language=reader_of(request).language)
     if invitation is None:
         return _private(render(request, "customer_voice/surveys/not_due.html"))
-    return redirect(survey_url(invitation, absolute=False))
+    return redirect(survey_url(invitation, absolute=False, language=get_language()))
 
 
 @login_required

@@ -135,3 +135,18 @@ def test_dismissing_never_redirects_off_the_site():
     answer = logged_in(a_customer()).post("/en/feedback/nps/dismiss/", {"next": "https://evil.example/"})
 
     assert answer.url == "/"
+
+
+def test_the_site_survey_stays_in_the_language_the_customer_is_reading():
+    customer = a_customer(preferred_language="en")
+    browser = logged_in(customer)
+    browser.get("/en/feedback/nps/")  # the invitation is made in English
+
+    survey = browser.get("/fa/feedback/nps/")
+    answered = browser.post(survey["Location"], {"score": "8", "comment": ""})
+
+    assert survey.status_code == 302 and survey["Location"].startswith("/fa/feedback/answer/")
+    page = browser.get(survey["Location"]).content.decode()
+    assert 'action="/fa/feedback/answer/' in page
+    assert answered.status_code == 302 and answered["Location"].startswith("/fa/feedback/answer/")
+    assert SurveyInvitation.objects.get(user=customer).language == "en"
