@@ -9,7 +9,7 @@ from wagtail.documents import get_document_model
 from wagtail.permissions import register_permission_policy
 
 from customer_council import sections
-from customer_council.access import ACCESS_GROUP
+from customer_council.access import ACCESS_GROUP, is_manager
 from customer_council.admin_search import BasePageViewSet
 from customer_council.documents import document_policy
 from customer_council.models import RSVP, Idea, IdeaVote, MembershipEvent
@@ -48,10 +48,23 @@ def register_council_survey_audience():
     return {"council": lambda: get_user_model().objects.filter(groups__name=ACCESS_GROUP)}
 
 
+@hooks.register("survey_audience_viewers")
+def register_council_survey_audience_viewers():
+    """Who may see, in customer_voice's screens, the council's survey runs, what members answered
+    in them and who is a member: council managers and superusers, nobody else (support agents
+    included)."""
+    return {"council": is_manager}
+
+
 @hooks.register("customer_timeline_sources")
-def council_timeline_touches(user, limit):
+def council_timeline_touches(user, limit, viewer):
     """customer_voice's customer timeline: the member's council activity (membership changes,
-    ideas posted, idea votes, meeting RSVPs), the latest ``limit + 1`` of each, one query each."""
+    ideas posted, idea votes, meeting RSVPs), the latest ``limit + 1`` of each, one query each.
+
+    Only for a ``viewer`` who may see the council (:func:`is_manager`); anyone else gets nothing,
+    not even the sign that the customer is or was a member."""
+    if not is_manager(viewer):
+        return []
 
     def latest(queryset, order):
         return queryset.order_by(f"-{order}", "-pk")[: limit + 1]

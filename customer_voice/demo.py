@@ -178,6 +178,7 @@ def _answers(generator: random.Random, users, council_ids: set[int], now) -> tup
                         referral_source=user.referral_source,
                         plan=user.plan,
                         is_council=user.pk in council_ids,
+                        audience=invitation.run.audience,
                     )
                 )
             at += interval + timedelta(days=generator.uniform(0, 20))

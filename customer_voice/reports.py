@@ -8,6 +8,10 @@
   spreadsheet-safe (a comment is customer-typed text).
 
 Readers need customer_voice.view_surveyresponse (Support agents and Council managers have it).
+Who is a council member, and what members answered in the council's own survey runs, are shown
+only to readers the council allows (customer_voice.services.audiences.may_see_audience: council
+managers and superusers): for anyone else there is no council segment, audience, filter or column,
+and no answer of a council run among the comments.
 """
 
 import datetime
@@ -17,6 +21,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import get_language_bidi, gettext
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +35,7 @@ from accounts.models import Plan, User
 from customer_voice.models import SurveyResponse
 from customer_voice.models.surveys import Audience, SurveyKind
 from customer_voice.nps import CsatFigures
+from customer_voice.services.audiences import hidden_audiences, may_see_audience, visible_answers
 from customer_voice.services.nps_report import MAX_MONTHS, PeriodError, month_starts, nps_report
 from sitewide.exports import percentage, spreadsheet_safe
 
@@ -170,6 +176,17 @@ class NpsPeriodFilterSet(WagtailFilterSet):
         model = SurveyResponse
         fields = []
 
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Only the audiences the reader may see; another one in the URL is ignored, not an error
+        # (an invalid form would drop the chosen period too).
+        viewer = getattr(self.request, "user", None)
+        shown = [(value, label) for value, label in Audience.choices if may_see_audience(viewer, value)]
+        self.filters["audience"].extra["choices"] = shown
+        if self.data.get("audience") and self.data["audience"] not in dict(shown):
+            self.data = self.data.copy()
+            self.data.pop("audience")
+
     def keep(self, queryset, name, value):
         # The filters choose the figures' period and kind; they never narrow a queryset themselves.
         return queryset
@@ -242,13 +259,22 @@ class NpsReportView(ReportView):
     def kind(self) -> str:
         return self.chosen("kind", SurveyKind.NPS)
 
+    @cached_property
+    def shows_council(self) -> bool:
+        """Whether the reader may see the council segments and audience."""
+        return may_see_audience(self.request.user, Audience.COUNCIL)
+
     def report(self):
         if not hasattr(self, "_report"):
             since, until = self.period
+            audience = self.chosen("audience", None)
+            if audience and not may_see_audience(self.request.user, audience):
+                audience = None
+            council = self.shows_council
             try:
-                self._report = nps_report(since, until, kind=self.kind, audience=self.chosen("audience", None))
+                self._report = nps_report(since, until, kind=self.kind, audience=audience, with_council=council)
             except PeriodError:
-                self._report = nps_report(until, until, kind=self.kind)
+                self._report = nps_report(until, until, kind=self.kind, with_council=council)
         return self._report
 
     @property
@@ -365,6 +391,12 @@ class CommentFilterSet(WagtailFilterSet):
         model = SurveyResponse
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_see_audience(getattr(self.request, "user", None), Audience.COUNCIL):
+            # Not even as a filter: its answer would tell who is a member.
+            del self.filters["is_council"]
+
     def search_comment(self, queryset, name, value):
         value = (value or "").replace("\x00", "").strip()[:200]
         return queryset.filter(comment__icontains=value) if value else queryset
@@ -404,14 +436,18 @@ def _customer_cell(answer):
     return gettext("Customer %(id)s") % {"id": answer.user_id} if answer.user_id else "–"
 
 
-def _segments_text(answer) -> str:
+def _segments_text(answer, *, with_council: bool = True) -> str:
     parts = [
         dict(Plan.choices).get(answer.plan, "") or "",
         dict(User.ReferralSource.choices).get(answer.referral_source, ""),
     ]
-    if answer.is_council:
+    if with_council and answer.is_council:
         parts.insert(0, gettext("Council"))
     return ", ".join(str(part) for part in parts if part)
+
+
+def _segments_text_without_council(answer) -> str:
+    return _segments_text(answer, with_council=False)
 
 
 class CommentsReportView(ReportView):
@@ -425,7 +461,8 @@ class CommentsReportView(ReportView):
     index_results_url_name = "customer_voice_reports:comments_results"
     export_filename = "survey-comments"
     paginate_by = 50
-    columns = [
+    #: Every column, for readers who may see the council (see :attr:`columns`).
+    all_columns = [
         Column(
             "answered_at",
             label=_("Answered"),
@@ -439,7 +476,8 @@ class CommentsReportView(ReportView):
         Column("segments", label=_("Segments"), accessor=_segments_text),
         Column("customer", label=_("Customer"), accessor=_customer_cell),
     ]
-    list_export = [
+    #: Every exported field, for readers who may see the council (see :attr:`list_export`).
+    all_list_export = [
         "answered_at",
         "kind",
         "score",
@@ -467,8 +505,27 @@ class CommentsReportView(ReportView):
         "comment": {ReportView.FORMAT_CSV: spreadsheet_safe, ReportView.FORMAT_XLSX: spreadsheet_safe},
     }
 
+    @cached_property
+    def shows_council(self) -> bool:
+        """Whether the reader may see who is a council member (the column, filter and export)."""
+        return may_see_audience(self.request.user, Audience.COUNCIL)
+
+    @property
+    def columns(self):
+        if self.shows_council:
+            return self.all_columns
+        no_council = Column("segments", label=_("Segments"), accessor=_segments_text_without_council)
+        return [no_council if column.name == "segments" else column for column in self.all_columns]
+
+    @property
+    def list_export(self):
+        if self.shows_council:
+            return self.all_list_export
+        return [name for name in self.all_list_export if name != "is_council"]
+
     def get_queryset(self):
-        return SurveyResponse.objects.filter(~Q(comment="")).order_by("-answered_at", "-pk")
+        answers = SurveyResponse.objects.filter(~Q(comment=""))
+        return visible_answers(answers, hidden_audiences(self.request.user)).order_by("-answered_at", "-pk")
 
 
 #: (URL path, URL name, view, menu label, icon): the reports in the "Customer voice" menu, in order.

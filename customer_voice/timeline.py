@@ -9,6 +9,11 @@ the same few queries whatever the customer's history.
 
 "Last contact" (the customers list, the timeline's header) is one annotation: the latest of
 sign-up, ticket or ticket message, survey answer, survey or digest email, forum post.
+
+Everything here is read for a viewer: survey runs to an audience the viewer may not see (the
+council's, for anyone but council managers: customer_voice.services.audiences.may_see_audience)
+leave no touch, no "last contact" and no open follow-up behind, and the hooked sources get the
+viewer to decide for themselves. No viewer (``None``) sees no such audience.
 """
 
 import datetime
@@ -26,13 +31,20 @@ from wagtail import hooks
 from accounts.models import ConsentRecord
 from customer_voice.models import DigestDelivery, FollowUp, SurveyInvitation, SurveyResponse
 from customer_voice.models.surveys import SurveyKind
-from customer_voice.services.audiences import customers
+from customer_voice.services.audiences import (
+    customers,
+    hidden_audiences,
+    visible_answers,
+    visible_follow_ups,
+    visible_invitations,
+)
 from forum.models import Post
 from support.models import ArticleVote, Ticket, TicketMessage
 
-#: Hook: ``def source(user, limit) -> list[dict]``, each dict a touch with the keys ``at`` (an
-#: aware datetime), ``kind`` (a short key, e.g. "council_idea"), ``label`` (plain text, escaped
-#: when shown) and ``url`` (may be empty). Each query of a source reads at most ``limit + 1``
+#: Hook: ``def source(user, limit, viewer) -> list[dict]``, each dict a touch with the keys ``at``
+#: (an aware datetime), ``kind`` (a short key, e.g. "council_idea"), ``label`` (plain text, escaped
+#: when shown) and ``url`` (may be empty). ``viewer`` is who reads the timeline (may be ``None``):
+#: a source returns nothing they may not see. Each query of a source reads at most ``limit + 1``
 #: rows; a kind with more than ``limit`` touches is cut to the latest ``limit`` and marked.
 TIMELINE_SOURCES_HOOK = "customer_timeline_sources"
 #: Latest touches read per source.
@@ -71,17 +83,19 @@ def _latest(queryset: QuerySet, column: str) -> Subquery:
     )
 
 
-def with_last_contact(users: QuerySet) -> QuerySet:
+def with_last_contact(users: QuerySet, viewer=None) -> QuerySet:
     """``users`` annotated with ``last_contact``: the latest of sign-up, ticket or ticket
-    message, survey answer, survey or digest email, forum post (correlated subqueries, one query)."""
+    message, survey answer, survey or digest email, forum post (correlated subqueries, one query),
+    leaving out the surveys of audiences ``viewer`` may not see."""
+    hidden = hidden_audiences(viewer)
     user = OuterRef("pk")
     joined = "date_joined"
     # SQLite's MAX() of a NULL is NULL: every part falls back to the sign-up time.
     parts = [
         _latest(Ticket.objects.filter(requester=user), "created_at"),
         _latest(TicketMessage.objects.filter(ticket__requester=user), "created_at"),
-        _latest(SurveyResponse.objects.filter(user=user), "answered_at"),
-        _latest(SurveyInvitation.objects.filter(user=user), "sent_at"),
+        _latest(visible_answers(SurveyResponse.objects.filter(user=user), hidden), "answered_at"),
+        _latest(visible_invitations(SurveyInvitation.objects.filter(user=user), hidden), "sent_at"),
         _latest(DigestDelivery.objects.filter(user=user), "sent_at"),
         _latest(Post.objects.filter(author=user), "created_at"),
     ]
@@ -216,8 +230,10 @@ def _forum_posts(customer, limit: int) -> tuple[list[Touch], bool]:
     return touches, cut
 
 
-def _survey_invitations(customer, limit: int) -> tuple[list[Touch], bool]:
-    invitations, cut = _limited(SurveyInvitation.objects.filter(user=customer), "created_at", limit)
+def _survey_invitations(customer, limit: int, *, hidden: list[str]) -> tuple[list[Touch], bool]:
+    invitations, cut = _limited(
+        visible_invitations(SurveyInvitation.objects.filter(user=customer), hidden), "created_at", limit
+    )
     touches = []
     for invitation in invitations:
         kind = invitation.get_kind_display()
@@ -232,9 +248,11 @@ def _survey_invitations(customer, limit: int) -> tuple[list[Touch], bool]:
     return touches, cut
 
 
-def _survey_answers(customer, limit: int) -> tuple[list[Touch], bool]:
+def _survey_answers(customer, limit: int, *, hidden: list[str]) -> tuple[list[Touch], bool]:
     answers, cut = _limited(
-        SurveyResponse.objects.filter(user=customer).select_related("follow_up"), "answered_at", limit
+        visible_answers(SurveyResponse.objects.filter(user=customer), hidden).select_related("follow_up"),
+        "answered_at",
+        limit,
     )
     touches = []
     for answer in answers:
@@ -275,7 +293,8 @@ def _consents(customer, limit: int) -> tuple[list[Touch], bool]:
     return touches, cut
 
 
-#: Our own sources: (label for "older touches not shown", function(customer, limit)).
+#: Our own sources: (label for "older touches not shown", function(customer, limit)). The survey
+#: sources (:data:`AUDIENCE_SOURCES`) also take ``hidden``: the audiences the viewer may not see.
 SOURCES = [
     (gettext_lazy("tickets"), _tickets),
     (gettext_lazy("ticket messages"), _ticket_messages),
@@ -286,13 +305,14 @@ SOURCES = [
     (gettext_lazy("digests"), _digests),
     (gettext_lazy("consent changes"), _consents),
 ]
+AUDIENCE_SOURCES = (_survey_invitations, _survey_answers)
 
 
-def _hooked_touches(customer, limit: int) -> tuple[list[Touch], list[str]]:
+def _hooked_touches(customer, limit: int, viewer) -> tuple[list[Touch], list[str]]:
     touches, cut = [], []
     for source in hooks.get_hooks(TIMELINE_SOURCES_HOOK):
         by_kind: dict[str, list[Touch]] = {}
-        for item in source(customer, limit) or []:
+        for item in source(customer, limit, viewer) or []:
             at = item.get("at")
             if not isinstance(at, datetime.datetime):
                 continue
@@ -308,27 +328,35 @@ def _hooked_touches(customer, limit: int) -> tuple[list[Touch], list[str]]:
     return touches, cut
 
 
-def customer_with_contact(user_id: int):
-    """The customer with ``last_contact`` and their referral (one query), or None."""
+def customer_with_contact(user_id: int, viewer=None):
+    """The customer with ``last_contact`` (as ``viewer`` may see it) and their referral (one
+    query), or None."""
     users = get_user_model().objects.filter(pk=user_id).select_related("referred_by__link__owner")
-    return with_last_contact(users).first()
+    return with_last_contact(users, viewer).first()
 
 
-def build_timeline(customer, limit: int = DEFAULT_LIMIT) -> Timeline:
-    """Every touch with ``customer`` (from :func:`customer_with_contact`), oldest first."""
+def build_timeline(customer, limit: int = DEFAULT_LIMIT, *, viewer=None) -> Timeline:
+    """Every touch with ``customer`` (from :func:`customer_with_contact`) that ``viewer`` may see,
+    oldest first."""
+    hidden = hidden_audiences(viewer)
     touches = _sign_up(customer)
     cut = []
     for label, source in SOURCES:
-        found, was_cut = source(customer, limit)
+        if source in AUDIENCE_SOURCES:
+            found, was_cut = source(customer, limit, hidden=hidden)
+        else:
+            found, was_cut = source(customer, limit)
         touches += found
         if was_cut:
             cut.append(str(label))
-    hooked, hooked_cut = _hooked_touches(customer, limit)
+    hooked, hooked_cut = _hooked_touches(customer, limit, viewer)
     touches += hooked
     cut += hooked_cut
     touches.sort(key=lambda touch: touch.at)
     open_follow_up = (
-        FollowUp.objects.filter(customer=customer, state__in=FOLLOW_UP_TO_DO).order_by("created_at", "pk").first()
+        visible_follow_ups(FollowUp.objects.filter(customer=customer, state__in=FOLLOW_UP_TO_DO), hidden)
+        .order_by("created_at", "pk")
+        .first()
     )
     return Timeline(
         customer=customer,
@@ -348,20 +376,24 @@ MIN_SILENT_DAYS, MAX_SILENT_DAYS = 1, 3650
 MAX_QUERY_LENGTH = 100
 
 
-def listed_customers() -> QuerySet:
-    """Customers (never staff) with ``last_contact``, the longest silent first."""
-    return with_last_contact(customers()).order_by("last_contact", "pk")
+def listed_customers(viewer=None) -> QuerySet:
+    """Customers (never staff) with ``last_contact`` as ``viewer`` may see it, the longest silent
+    first."""
+    return with_last_contact(customers(), viewer).order_by("last_contact", "pk")
 
 
-def silent_customers(days: int, now=None) -> QuerySet:
-    """Customers with no contact in the last ``days`` days."""
+def silent_customers(days: int, now=None, *, viewer=None) -> QuerySet:
+    """Customers with no contact (that ``viewer`` may see) in the last ``days`` days."""
     since = (now or timezone.now()) - datetime.timedelta(days=days)
-    return listed_customers().filter(last_contact__lt=since)
+    return listed_customers(viewer).filter(last_contact__lt=since)
 
 
-def customers_with_open_follow_up() -> QuerySet:
-    to_do = FollowUp.objects.filter(state__in=FOLLOW_UP_TO_DO, customer__isnull=False).values("customer_id")
-    return listed_customers().filter(pk__in=to_do)
+def customers_with_open_follow_up(viewer=None) -> QuerySet:
+    """Customers with a follow-up still to do that ``viewer`` may see."""
+    to_do = visible_follow_ups(
+        FollowUp.objects.filter(state__in=FOLLOW_UP_TO_DO, customer__isnull=False), hidden_audiences(viewer)
+    ).values("customer_id")
+    return listed_customers(viewer).filter(pk__in=to_do)
 
 
 def matching(users: QuerySet, query: str) -> QuerySet:

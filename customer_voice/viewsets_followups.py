@@ -5,6 +5,10 @@ and assignee; by default only the follow-ups still to do (open or contacted). Th
 answer, the customer's latest tickets, a link to their timeline and the one form that changes the
 state, assignee and note through customer_voice.services.followup_actions. Reading needs
 "view follow-up", changing "change follow-up" (both given to Support agents).
+
+A follow-up of an answer given in a survey run to an audience the viewer may not see (the
+council's, for anyone but council managers) is not in the list, not in the menu's count, and its
+page is a 404 (customer_voice.services.audiences.may_see_audience).
 """
 
 from django import forms
@@ -28,6 +32,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from customer_voice.models import FollowUp
+from customer_voice.services.audiences import hidden_audiences, visible_follow_ups
 from customer_voice.services.followup_actions import (
     assignable_agents,
     can_change_follow_ups,
@@ -112,7 +117,8 @@ class FollowUpIndexView(IndexView):
     customer and assignee (one joined query), so 50 rows cost what 5 do."""
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("response", "customer", "assignee")
+        follow_ups = super().get_base_queryset().select_related("response", "customer", "assignee")
+        return visible_follow_ups(follow_ups, hidden_audiences(self.request.user))
 
     @cached_property
     def columns(self):
@@ -162,10 +168,8 @@ class FollowUpView(InspectView):
         pk = parse_id(self.pk)
         if pk is None:
             raise Http404
-        return get_object_or_404(
-            FollowUp.objects.select_related("response__invitation", "response__ticket", "customer", "assignee"),
-            pk=pk,
-        )
+        follow_ups = FollowUp.objects.select_related("response__invitation", "response__ticket", "customer", "assignee")
+        return get_object_or_404(visible_follow_ups(follow_ups, hidden_audiences(self.request.user)), pk=pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -238,7 +242,7 @@ class FollowUpViewSet(ModelViewSet):
             (one COUNT query, only for those who may open the list)."""
 
             def render_component(self, request):
-                count = open_follow_ups_count()
+                count = open_follow_ups_count(request.user)
                 label = self.label
                 if count:
                     label = _("%(label)s (%(count)s)") % {"label": self.label, "count": count}
@@ -266,6 +270,6 @@ class FollowUpViewSet(ModelViewSet):
         return super().get_common_view_kwargs(**absent | kwargs)
 
 
-def open_follow_ups_count() -> int:
-    """Follow-ups still to do (one query): shown beside the menu item."""
-    return FollowUp.objects.filter(state__in=TO_DO).count()
+def open_follow_ups_count(viewer) -> int:
+    """Follow-ups still to do that ``viewer`` may see (one query): shown beside the menu item."""
+    return visible_follow_ups(FollowUp.objects.filter(state__in=TO_DO), hidden_audiences(viewer)).count()

@@ -2,7 +2,8 @@
 
 A ReportView (listing, pagination, CSV/XLSX export) over SurveyRun with its counts annotated:
 one query per page, whatever the number of runs. Runs are made by ``manage.py send_nps_survey``
-(or the council's own runs), never edited here.
+(or the council's own runs), never edited here. Runs to an audience the viewer may not see (the
+council's, for anyone but council managers) are not listed (customer_voice.services.audiences).
 """
 
 from django.db.models import Case, Count, F, FloatField, Q, When
@@ -14,6 +15,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from customer_voice.models import SurveyRun
+from customer_voice.services.audiences import hidden_audiences
 from sitewide.exports import percentage, spreadsheet_safe
 
 
@@ -61,7 +63,8 @@ class SurveyRunReportView(ReportView):
 
     def get_queryset(self):
         return (
-            SurveyRun.objects.annotate(
+            SurveyRun.objects.exclude(audience__in=hidden_audiences(self.request.user))
+            .annotate(
                 invited=Count("invitations"),
                 answered=Count("invitations", filter=Q(invitations__answered_at__isnull=False)),
             )

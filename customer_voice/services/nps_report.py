@@ -170,16 +170,29 @@ def _empty(kind: str) -> NpsFigures | CsatFigures:
 
 
 def nps_report(
-    since: datetime.date, until: datetime.date, *, kind: str = SurveyKind.NPS, audience: str | None = None
+    since: datetime.date,
+    until: datetime.date,
+    *,
+    kind: str = SurveyKind.NPS,
+    audience: str | None = None,
+    with_council: bool = True,
 ) -> NpsReport:
     """The figures of ``kind`` answers given from ``since`` to ``until`` (whole local days, both
     included). ``audience``: ``None`` or "everyone" for every answer, "council" for council members'
-    answers only. Two queries; raises :class:`PeriodError` for an impossible period."""
+    answers only. ``with_council=False`` leaves the council segments out (for a reader who may not
+    know who is a member) and refuses the "council" audience. Two queries; raises
+    :class:`PeriodError` for an impossible period."""
     if kind not in SurveyKind.values:
         raise ValueError(f"Unknown survey kind {kind!r}.")
+    if not with_council and audience == Audience.COUNCIL:
+        raise ValueError("The council audience needs with_council=True.")
+    dimensions = [dimension for dimension in DIMENSIONS if with_council or dimension[0] != "council"]
     check_period(since, until)
     starts = month_starts(since, until)
     answers = answers_in(since, until, audience=audience)
+    if not with_council:
+        # What members said in the council's own runs is the council's, counts included.
+        answers = answers.exclude(audience=Audience.COUNCIL)
     # Month index 0..len-1: the first boundary the answer is before, minus one.
     month = Case(
         *(
@@ -194,14 +207,14 @@ def nps_report(
     cube = (
         answers.filter(kind__in=[SurveyKind.NPS, SurveyKind.CSAT])
         .annotate(month=month, outcome=OUTCOME)
-        .values("kind", "month", "outcome", *(field_name for _key, field_name, _label in DIMENSIONS))
+        .values("kind", "month", "outcome", *(field_name for _key, field_name, _label in dimensions))
         .annotate(n=Count("pk"), good=Sum(Case(When(score__gte=1, then=Value(1)), default=Value(0))))
         .order_by()
     )
     overall = _empty(kind)
     csat = CsatFigures.empty()
     by_month = defaultdict(lambda: _empty(kind))
-    by_segment = {key: defaultdict(lambda: _empty(kind)) for key, _field, _label in DIMENSIONS}
+    by_segment = {key: defaultdict(lambda: _empty(kind)) for key, _field, _label in dimensions}
     for row in cube:
         if row["kind"] == SurveyKind.CSAT:
             csat += CsatFigures(row["n"], row["good"])
@@ -210,11 +223,11 @@ def nps_report(
         figures = _figures(kind, row)
         overall += figures
         by_month[row["month"]] += figures
-        for key, field_name, _label in DIMENSIONS:
+        for key, field_name, _label in dimensions:
             by_segment[key][row[field_name]] += figures
 
     segments = {}
-    for key, _field, _label in DIMENSIONS:
+    for key, _field, _label in dimensions:
         found = [
             Segment(key, str(value), segment_label(key, value), figures) for value, figures in by_segment[key].items()
         ]

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from customer_voice.links import site_url, survey_url
 from customer_voice.models import FollowUp, SurveyInvitation, SurveyResponse, SurveyRun
-from customer_voice.models.surveys import MAX_COMMENT_LENGTH, SurveyKind
+from customer_voice.models.surveys import MAX_COMMENT_LENGTH, Audience, SurveyKind
 from customer_voice.services.audiences import audience_members, council_member_ids, customers, staff_q
 from customer_voice.services.followups import open_follow_up
 from sitewide.errors import ActionRefused
@@ -390,6 +390,7 @@ def _first_answer(invitation: SurveyInvitation, score: int, comment: str, now) -
         referral_source=getattr(user, "referral_source", "") or "",
         plan=getattr(user, "plan", "") or "",
         is_council=bool(user and user.pk in council_member_ids([user.pk])),
+        audience=invitation.run.audience if invitation.run_id else Audience.EVERYONE,
         ticket_id=invitation.ticket_id,
     )
     invitation.answered_at = now

@@ -60,7 +60,11 @@ class CustomersView(StaffOnly, WagtailAdminTemplateMixin, TemplateView):
         tab = params.get("tab") if params.get("tab") in dict(TABS) else SILENT
         days, days_error = silent_days(params.get("days"))
         query = clean_line(params.get("q", ""))[: timeline.MAX_QUERY_LENGTH]
-        users = timeline.silent_customers(days) if tab == SILENT else timeline.customers_with_open_follow_up()
+        viewer = self.request.user
+        if tab == SILENT:
+            users = timeline.silent_customers(days, viewer=viewer)
+        else:
+            users = timeline.customers_with_open_follow_up(viewer)
         page = Paginator(timeline.matching(users, query), CUSTOMERS_PER_PAGE).get_page(params.get("p"))
         context.update(
             tabs=TABS,
@@ -100,12 +104,13 @@ class CustomerTimelineView(StaffOnly, WagtailAdminTemplateMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         user_id = parse_id(kwargs["user_id"])
-        self.customer = timeline.customer_with_contact(user_id) if user_id else None
+        self.customer = timeline.customer_with_contact(user_id, request.user) if user_id else None
         if self.customer is None:
             raise Http404
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(customer=self.customer, timeline=timeline.build_timeline(self.customer, timeline.DEFAULT_LIMIT))
+        built = timeline.build_timeline(self.customer, timeline.DEFAULT_LIMIT, viewer=self.request.user)
+        context.update(customer=self.customer, timeline=built)
         return context
