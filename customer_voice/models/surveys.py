@@ -152,21 +152,7 @@ class SurveyResponse(models.Model):
         ordering = ["-answered_at", "-pk"]
         default_permissions = ("view",)
         indexes = [
-            # Covering the NPS report's GROUP BY: the database answers it from the index alone,
-            # without a table lookup per answer (bench/nps_report.py).
-            models.Index(
-                fields=[
-                    "kind",
-                    "answered_at",
-                    "score",
-                    "is_council",
-                    "language",
-                    "referral_source",
-                    "plan",
-                    "audience",
-                ],
-                name="voice_response_report",
-            ),
+            models.Index(fields=["kind", "answered_at"], name="voice_response_kind_time"),
             models.Index(fields=["user", "answered_at"], name="voice_response_user_time"),
         ]
 
