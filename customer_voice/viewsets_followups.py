@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -23,13 +23,11 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import ChoiceFilter, MultipleChoiceFilter
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from customer_voice.models import FollowUp
 from customer_voice.services.audiences import hidden_audiences, visible_follow_ups
@@ -41,7 +39,7 @@ from customer_voice.services.followup_actions import (
 from sitewide.errors import ActionRefused
 from sitewide.ids import parse_id
 from support.models import Ticket
-from support.viewsets import SUPPORT_MENU_HOOK
+from support.viewsets import SUPPORT_MENU_HOOK, InspectOnlyViewSet
 
 #: What the list shows when no state is chosen: the follow-ups still to do.
 TO_DO = [FollowUp.State.OPEN, FollowUp.State.CONTACTED]
@@ -216,7 +214,7 @@ class FollowUpView(InspectView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class FollowUpViewSet(ModelViewSet):
+class FollowUpViewSet(InspectOnlyViewSet):
     model = FollowUp
     icon = "warning"
     menu_label = gettext_lazy("Detractor follow-ups")
@@ -226,8 +224,6 @@ class FollowUpViewSet(ModelViewSet):
     menu_hook = SUPPORT_MENU_HOOK
     index_view_class = FollowUpIndexView
     inspect_view_class = FollowUpView
-    inspect_view_enabled = True
-    copy_view_enabled = False
     filterset_class = FollowUpFilterSet
     search_fields = ["customer__email", "customer__display_name", "response__comment"]
     ordering = ["created_at", "pk"]
@@ -251,23 +247,6 @@ class FollowUpViewSet(ModelViewSet):
                 )
 
         return FollowUpMenuItem
-
-    def get_urlpatterns(self):
-        # Follow-ups come from detractor answers, never the admin; changes are made on their page.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<str:pk>/", self.inspect_view, name="inspect"),
-        ]
-
-    @property
-    def url_finder_class(self):
-        # No edit page: the site history links a follow-up to its page.
-        return type("_FollowUpURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
-
-    def get_common_view_kwargs(self, **kwargs):
-        absent = {f"{name}_url_name": None for name in ["add", "edit", "delete", "history", "usage"]}
-        return super().get_common_view_kwargs(**absent | kwargs)
 
 
 def open_follow_ups_count(viewer) -> int:

@@ -216,7 +216,33 @@ class TicketView(InspectView):
         return redirect(self.request.path)
 
 
-class TicketViewSet(ModelViewSet):
+class InspectOnlyViewSet(ModelViewSet):
+    """A list and a page per object, nothing else: the objects come from the site, never the admin
+    (tickets from the contact form, follow-ups from survey answers), and every change to one is
+    an action on its page."""
+
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<str:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+    @property
+    def url_finder_class(self):
+        # There is no edit page: the audit log (site history) links an object to its page.
+        return type("_InspectURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
+
+    def get_common_view_kwargs(self, **kwargs):
+        # No add, edit, delete, history or usage pages: the views must not link to them.
+        absent = {f"{name}_url_name": None for name in ["add", "edit", "delete", "history", "usage"]}
+        return super().get_common_view_kwargs(**absent | kwargs)
+
+
+class TicketViewSet(InspectOnlyViewSet):
     model = Ticket
     icon = "mail"
     menu_label = gettext_lazy("Inbox")
@@ -225,8 +251,6 @@ class TicketViewSet(ModelViewSet):
     menu_hook = SUPPORT_MENU_HOOK
     index_view_class = TicketIndexView
     inspect_view_class = TicketView
-    inspect_view_enabled = True
-    copy_view_enabled = False
     filterset_class = TicketFilterSet
     search_fields = ["reference", "subject", "requester_email"]
     ordering = ["-created_at", "-pk"]
@@ -239,22 +263,3 @@ class TicketViewSet(ModelViewSet):
         Column("status", label=gettext_lazy("Status"), accessor="get_status_display", sort_key="status"),
         DateColumn("created_at", label=gettext_lazy("Opened"), sort_key="created_at"),
     ]
-
-    def get_urlpatterns(self):
-        # The list and the ticket page only: tickets come from the contact form, never the admin,
-        # and every change to one is an action on the ticket page.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<str:pk>/", self.inspect_view, name="inspect"),
-        ]
-
-    @property
-    def url_finder_class(self):
-        # There is no edit page: the audit log (site history) links a ticket to its ticket page.
-        return type("_TicketURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
-
-    def get_common_view_kwargs(self, **kwargs):
-        # No add, edit, delete, history or usage pages: the views must not link to them.
-        absent = {f"{name}_url_name": None for name in ["add", "edit", "delete", "history", "usage"]}
-        return super().get_common_view_kwargs(**absent | kwargs)

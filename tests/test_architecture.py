@@ -78,6 +78,7 @@ FLOOR_NAMES = {
     "clean_text",
     "is_local_path",
     "is_probably_bot",
+    "parse_day",
     "local_digits",
     "percentage",
     "rate_limited",

@@ -9,7 +9,6 @@ source, plan): the score, the sample size, promoters, passives, detractors and t
 error; a group with fewer than VOICE_MIN_ANSWERS answers has no score ("too few answers").
 """
 
-import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,17 +18,9 @@ from django.utils.translation import gettext as _
 from customer_voice.models.surveys import Audience, SurveyKind
 from customer_voice.nps import CsatFigures
 from customer_voice.services.nps_report import PeriodError, nps_report, report_as_dict
+from sitewide.commands import parse_day
 
 FORMATS = ("json", "text")
-
-
-def parse_day(value: str, option: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise CommandError(
-            _("%(option)s must be a date written YYYY-MM-DD, not '%(value)s'.") % {"option": option, "value": value}
-        ) from None
 
 
 def describe(figures) -> str:

@@ -14,19 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sitewide.commands import parse_day
 from support import metrics
 from support.models import Event
 
 FORMATS = ("json", "text")
-
-
-def parse_day(value: str, option: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise CommandError(
-            _("%(option)s must be a date written YYYY-MM-DD, not '%(value)s'.") % {"option": option, "value": value}
-        ) from None
 
 
 def rate(value):
