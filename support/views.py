@@ -24,7 +24,14 @@ from support.forms import ContactForm, VoteForm
 from support.models import Event, Ticket
 from support.suggestions import FLOWS, suggest_while_typing
 from support.tickets import open_ticket
-from support.visits import clean_visit_id, current_visit_id, forget_visit, new_visit_id, remember_visit
+from support.visits import (
+    CONTACT_LANGUAGE,
+    clean_visit_id,
+    current_visit_id,
+    forget_visit,
+    new_visit_id,
+    remember_visit,
+)
 from support.vote_widget import widget_context
 from support.votes import cast_vote, current_vote
 
@@ -273,8 +280,18 @@ def open_result(request):
 
 @require_GET
 def open_suggestion(request, page_id):
-    """A suggested article opened: recorded, then a redirect to the article (never elsewhere)."""
+    """A suggested article opened: recorded, then a redirect to the article (never elsewhere).
+
+    From the contact form, the article is marked as read in that visit (``from_contact``) and,
+    when it is in another language than the form, names the form's language, so its "Back to
+    the contact form" leads to the form the reader left.
+    """
     article = _visible_article(request, page_id)
     visit_id, flow = _record_opening(request, kind=ARTICLE_LABEL, target=article, article=article)
-    query = f"?{urlencode({'from_contact': visit_id})}" if visit_id and flow == Event.Flow.CONTACT else ""
+    params = {}
+    if visit_id and flow == Event.Flow.CONTACT:
+        params["from_contact"] = visit_id
+        if get_language() != article.locale.language_code:
+            params[CONTACT_LANGUAGE] = get_language()
+    query = f"?{urlencode(params)}" if params else ""
     return HttpResponseRedirect(article.get_url(request) + query)

@@ -10,10 +10,17 @@ import re
 import uuid
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
 
 VISIT_COOKIE = "support_contact_visit"
 VISIT_COOKIE_MAX_AGE = 2 * 60 * 60
 VALID_VISIT_ID = re.compile(r"^[0-9a-f]{32}$")
+#: On an article opened from the contact form's suggestions (beside ``from_contact``), the
+#: language of the form the reader came from, when it is not the article's: a Hebrew form may
+#: suggest an English article, and "Back to the contact form" must lead to the Hebrew form, where
+#: the draft is (the browser keeps one draft per language).
+CONTACT_LANGUAGE = "contact_lang"
 
 
 def new_visit_id() -> str:
@@ -44,3 +51,16 @@ def remember_visit(response, visit_id: str) -> None:
 
 def forget_visit(response) -> None:
     response.delete_cookie(VISIT_COOKIE, samesite="Lax")
+
+
+def contact_form_url(language) -> str:
+    """The contact form's path in ``language`` when it is one of the site's, else in the active one.
+
+    Built by reverse() from a known language code, never taken from the request as a path, so a
+    link made from a query parameter leads to this form and nowhere else.
+    """
+    language = str(language or "")
+    if language not in dict(settings.LANGUAGES):
+        return reverse("support:contact")
+    with translation.override(language):
+        return reverse("support:contact")

@@ -4,7 +4,8 @@ The box is one template (support/includes/article_vote.html) in one of four stat
 the reader's vote on the live revision: ask (no vote yet), thanks (yes), why (no, no reason yet)
 and sorry (no, with a reason). After a No it offers related articles, the forum and contact
 support. When the reader came from the contact form (``?from_contact=<visit>``), it also offers
-"This solved my problem".
+"This solved my problem" and the way back to the contact form (in the form's language, which
+``?contact_lang=`` names when it is not the article's).
 """
 
 from django.urls import NoReverseMatch, reverse
@@ -14,7 +15,7 @@ from kb.search.service import SearchUnavailable, suggest
 from sitewide.reader import Reader, reader_of
 from support.forms import VoteForm
 from support.models import ArticleVote
-from support.visits import clean_visit_id
+from support.visits import CONTACT_LANGUAGE, clean_visit_id, contact_form_url
 
 #: Related articles offered after a No.
 MAX_RELATED = 4
@@ -66,6 +67,7 @@ def widget_context(request, page, vote, *, form=None, related=None, solved=False
         or VoteForm(initial={"reason": vote.reason if vote else "", "comment": vote.comment if vote else ""}),
         "revision_id": page.live_revision_id or "",
         "from_contact": clean_visit_id(request.GET.get("from_contact") or request.POST.get("from_contact")),
+        "contact_url": contact_form_url(request.GET.get(CONTACT_LANGUAGE)),
         "solved": solved,
     }
     if state in ("why", "sorry"):

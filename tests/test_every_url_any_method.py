@@ -81,7 +81,7 @@ NASTY = ["-1", "²", "9" * 30, TRICKY]
 LONG = dict.fromkeys(["q", "subject", "description", "body", "comment", "title"], (TRICKY * 500)[:10_000])
 #: Parameter names the views read (request.GET / request.POST) and the forms' fields.
 PARAMETER_NAMES = [
-    "page", "q", "lang", "from_contact", "visit", "flow", "rank", "kind", "id", "e", "r", "to",
+    "page", "q", "lang", "from_contact", "contact_lang", "visit", "flow", "rank", "kind", "id", "e", "r", "to",
     "next", "url", "section", "return_url", "reason", "note", "notification", "action", "helpful",
     "comment", "revision", "email_on_activity", "category", "subject", "description", "email",
     "title", "body", "tags", "is_question", "image", "website", "password", "login",
