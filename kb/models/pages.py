@@ -96,6 +96,9 @@ class HelpCenterPage(Page):
             .order_by("title")
         )
         context["new_articles"] = articles.order_by("-first_published_at")[:6]
+        #: The editors' picks, as Zendesk Guide's promoted articles: what a new help center, with
+        #: no views to rank yet, shows besides its newest articles.
+        context["promoted_articles"] = articles.filter(promoted=True).order_by("title")[:6]
         since = timezone.localdate() - timedelta(days=POPULAR_WINDOW_DAYS)
         context["popular_articles"] = (
             articles.filter(daily_views__date__gte=since)
@@ -175,6 +178,11 @@ class ArticlePage(Page):
     last_reviewed = models.DateField(
         _("last reviewed"), null=True, blank=True, help_text=_("When an editor last checked this article is correct.")
     )
+    promoted = models.BooleanField(
+        _("promoted"),
+        default=False,
+        help_text=_("List this article under “Promoted articles” on the help-center home."),
+    )
     #: Digest of the Markdown file this article was last imported from (see kb.importing).
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -189,6 +197,7 @@ class ArticlePage(Page):
                 FieldPanel("tags"),
                 FieldPanel("products", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("last_reviewed"),
+                FieldPanel("promoted"),
             ],
             heading=_("Classification"),
         )

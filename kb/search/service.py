@@ -171,6 +171,19 @@ def highlight(text: str, words: list[str], *, length: int = SNIPPET_CHARACTERS) 
     return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece is escaped above
 
 
+def without_leading_title(text: str, title: str) -> str:
+    """``text`` less a copy of ``title`` it starts with, so a snippet does not repeat its heading.
+
+    Indexes put the title first in the document text (title words must match the body field
+    too); the hit shows the title already, so the snippet starts after it.
+    """
+    text = " ".join((text or "").split())
+    title = " ".join((title or "").split())
+    if title and text[: len(title)].casefold() == title.casefold():
+        return text[len(title) :].lstrip(" .:;,-–—|·")
+    return text
+
+
 def _visible_hits(reader, results, words) -> list[Hit]:
     """Re-check each engine hit against the database; drop what this reader may not open.
 
@@ -195,7 +208,10 @@ def _visible_hits(reader, results, words) -> list[Hit]:
             Hit(
                 title=result.title,
                 url=url,
-                snippet=highlight(getattr(result, "text", "") or getattr(result, "summary", ""), words),
+                snippet=highlight(
+                    without_leading_title(getattr(result, "text", "") or getattr(result, "summary", ""), result.title),
+                    words,
+                ),
                 type=getattr(result, "content_type", "") or "",
                 language=getattr(result, "language", "") or "",
                 category=getattr(result, "category", "") or "",

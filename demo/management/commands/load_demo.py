@@ -18,7 +18,7 @@ from customer_council.demo import load_demo_council
 from customer_voice.demo import date_articles_for_digest, load_demo_voice
 from forum.demo import load_demo_forum
 from forum.models import Topic
-from kb.importing import ensure_help_center
+from kb.importing import ensure_help_center, translation_key_for
 from kb.management.commands.import_articles import run_import
 from kb.models import ArticlePage
 from kb.search.backend import index_creation_allowed
@@ -34,6 +34,15 @@ DEMO_ACCOUNTS = [
     ("member@example.com", "demo-member-pass", "Casey Customer", [], False),
     ("council@example.com", "demo-council-pass", "Cora Council", [], False),
     ("manager@example.com", "demo-manager-pass", "Morgan Manager", ["Council managers"], False),
+]
+#: GNOME Help articles (their translation keys) the demo promotes on every language's home.
+PROMOTED_ARTICLES = [
+    "net-wireless-connect",
+    "user-changepassword",
+    "printing-setup",
+    "files-recover",
+    "sound-nosound",
+    "shell-introduction",
 ]
 
 
@@ -65,6 +74,7 @@ class Command(BaseCommand):
             )
         else:
             self.stderr.write(self.style.WARNING(f"{corpus} not found: no demo articles (set CORPORA_DIR)."))
+        self.promote_articles()
         self.create_accounts()
         self.stdout.write(f"Support demo: {load_demo_support()} contact visits added")
         self.stdout.write(load_demo_forum(progress=not no_progress, stderr=self.stderr))
@@ -76,6 +86,16 @@ class Command(BaseCommand):
         # backend); a re-run sends nothing new for the same week.
         period = date_articles_for_digest()
         call_command("send_digest", period=period, no_progress=True, stdout=self.stdout, stderr=self.stderr)
+
+    def promote_articles(self):
+        """A fresh demo has no views to rank "Popular articles": its homes show editors' picks.
+
+        Each is promoted by a published revision, as an editor would, so the page editor agrees.
+        """
+        keys = [translation_key_for("article", key) for key in PROMOTED_ARTICLES]
+        for article in ArticlePage.objects.filter(translation_key__in=keys, live=True, promoted=False):
+            article.promoted = True
+            article.save_revision().publish()
 
     def prepare_search_index(self) -> bool:
         """Start a new index when the one on disk is missing or was built with another schema.
