@@ -64,13 +64,25 @@ def excluding_restrictions(reader) -> QuerySet:
     return PageViewRestriction.objects.exclude(_accepted_q(reader))
 
 
-def visible_pages(queryset: QuerySet, reader=None) -> QuerySet:
-    """``queryset`` narrowed to live pages whose restrictions (and their ancestors') accept ``reader``."""
+def _keeping_out(reader) -> Exists:
+    """Whether a restriction on the page (an outer query's row) or an ancestor keeps ``reader`` out."""
     # A restriction covers a page when the restricted page's path is a prefix of the page's path.
     covering = excluding_restrictions(reader).filter(
         page__path=Substr(OuterRef("path"), 1, Length("page__path")),
     )
-    return queryset.live().exclude(Exists(covering))
+    return Exists(covering)
+
+
+def visible_pages(queryset: QuerySet, reader=None) -> QuerySet:
+    """``queryset`` narrowed to live pages whose restrictions (and their ancestors') accept ``reader``."""
+    return queryset.live().exclude(_keeping_out(reader))
+
+
+def is_public():
+    """An annotation: True for a page whose restrictions (and its ancestors') let in a visitor with
+    no session; liveness is the listing's own filter. For a listing shown to a member that must also
+    say what is public (the hreflang alternates, which crawlers follow), in the listing's query."""
+    return ~_keeping_out(None)
 
 
 def visible_in_order(pages: Iterable[Page], reader=None) -> list[Page]:

@@ -84,9 +84,11 @@ class WhatsNewFeed(Feed):
 
 class WhatsNewSitemap(Sitemap):
     """What's new in the sitemap (kb.sitemaps): its page and each published entry, in every
-    language; never an item under embargo or unpublished (public_entries)."""
+    language with its hreflang alternates; never an item under embargo or unpublished (public_entries)."""
 
     i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
         return ["index", *public_entries()]
