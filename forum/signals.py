@@ -9,6 +9,8 @@ from django.dispatch import Signal
 
 #: A post was created (a new topic's opening post or a reply).
 post_created = Signal()  # provides args: post
+#: A held post was approved by a moderator (post_created is sent for it too, just before).
+post_approved = Signal()  # provides args: post, by
 #: A post's text was edited, or it was deleted (post.deleted_at set).
 post_edited = Signal()  # provides args: post
 #: A question's answer was accepted (clearing it sends topic_changed).

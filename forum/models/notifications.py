@@ -36,6 +36,8 @@ class Notification(models.Model):
         REPLY = "reply", _("Reply")
         MENTION = "mention", _("Mention")
         ACCEPTED = "accepted", _("Accepted answer")
+        #: A moderator approved the recipient's held post (a question or a reply).
+        APPROVED = "approved", _("Post approved")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_notifications"

@@ -7,6 +7,10 @@ Rules:
 * A reply notifies the topic's watchers ("reply"); a post that @mentions members notifies them
   ("mention", which wins over "reply"; an edit that adds a mention notifies the newly mentioned);
   accepting an answer notifies its author ("accepted").
+* A post held for approval notifies nobody until a moderator approves it: then it notifies
+  exactly as it would have when written, and its author hears that it was approved
+  ("approved"). A rejected post notifies nobody, ever. Its author watches the topic from the
+  start, so the author of a held question hears of the replies moderators write meanwhile.
 * Nobody is notified about their own action.
 * Permission is checked when sending, not only when watching: a member who can no longer see the
   topic (its category restricted later, the topic hidden or deleted) or the post (hidden, held)
@@ -36,7 +40,7 @@ from forum.permissions import can_see_post, can_view_topic, visible_posts, visib
 from forum.services.errors import NotAllowed
 from forum.services.mentions import mention_targets
 from forum.services.posting import require_member
-from forum.signals import answer_accepted, post_created, post_edited
+from forum.signals import answer_accepted, post_approved, post_created, post_edited
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +124,10 @@ def notify_about_post(post) -> list[Notification]:
 
 
 def notify_about_edit(post) -> list[Notification]:
-    """An edit that adds @mentions notifies the newly mentioned (once per post and member)."""
-    if post.deleted_at is not None:
+    """An edit that adds @mentions notifies the newly mentioned (once per post and member).
+
+    Not while the post is held: its approval notifies everyone it mentions then, once."""
+    if post.deleted_at is not None or not post.is_approved:
         return []
     mentioned = {target["user_id"] for target in mention_targets(post.body_markdown).values()}
     if not mentioned:
@@ -137,6 +143,13 @@ def notify_about_accepted_answer(topic, post, by) -> list[Notification]:
     if post.author_id is None:
         return []
     return send_notifications({post.author_id: Kind.ACCEPTED}, topic=post.topic, post=post, actor=by)
+
+
+def notify_about_approval(post, by) -> list[Notification]:
+    """The author of a held post hears that a moderator approved it (and everyone can read it)."""
+    if post.author_id is None:
+        return []
+    return send_notifications({post.author_id: Kind.APPROVED}, topic=post.topic, post=post, actor=by)
 
 
 def send_notifications(recipients: dict, *, topic: Topic, post: Post | None, actor) -> list[Notification]:
@@ -224,7 +237,12 @@ def on_answer_accepted(sender, topic, post, by=None, **kwargs):
     notify_about_accepted_answer(topic, post, by)
 
 
+def on_post_approved(sender, post, by=None, **kwargs):
+    notify_about_approval(post, by)
+
+
 def connect_receivers() -> None:
     post_created.connect(on_post_created, dispatch_uid="forum.notifications.post_created")
     post_edited.connect(on_post_edited, dispatch_uid="forum.notifications.post_edited")
     answer_accepted.connect(on_answer_accepted, dispatch_uid="forum.notifications.answer_accepted")
+    post_approved.connect(on_post_approved, dispatch_uid="forum.notifications.post_approved")

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from forum.markdown import MAX_TITLE_CHARACTERS, clean_body, clean_title, render
-from forum.models import BadgeAward, Post, PostRevision, Tag, Topic
+from forum.models import BadgeAward, Post, PostRevision, Tag, Topic, TopicWatch
 from forum.models.moderation import suspension_of
 from forum.permissions import can_view_category, can_view_topic, is_moderator
 from forum.search import reindex_topic_after_commit
@@ -128,7 +128,9 @@ def create_topic(user, *, category, title, body, is_question=True, language="en"
         if tags:
             _set_tags(topic, tags)
         mark_read(user, topic, 1, state=False)
-        if not held:  # a held post is counted, indexed and announced when approved (forum.services.moderation)
+        if held:
+            watch_own_held_post(post)
+        else:  # a held post is counted, indexed and announced when approved (forum.services.moderation)
             change_stats(user.pk, post_count=1)
             reindex_topic_after_commit(topic)
             send_after_commit(post_created, post=post)
@@ -171,12 +173,21 @@ def reply(user, topic, body) -> Post:
         )
         topic.post_count = position
         mark_read(user, topic, position)
-        if not held:  # a held post is counted, indexed and announced when approved (forum.services.moderation)
+        if held:
+            watch_own_held_post(post)
+        else:  # a held post is counted, indexed and announced when approved (forum.services.moderation)
             topic.last_posted_at = now
             count_reply(user.pk, topic)
             reindex_topic_after_commit(topic)
             send_after_commit(post_created, post=post)
     return post
+
+
+def watch_own_held_post(post) -> None:
+    """The author of a held post watches its topic at once, as after a post that is not held
+    (forum.services.notifications does that when the post is announced): the author of a held
+    question hears of the replies moderators write before approving it."""
+    TopicWatch.objects.bulk_create([TopicWatch(user_id=post.author_id, topic_id=post.topic_id)], ignore_conflicts=True)
 
 
 def count_reply(author_id, topic) -> None:

@@ -211,5 +211,18 @@ def member_page(request, pk):
             Topic.objects.filter(accepted_answer__author=member).values_list("accepted_answer_id", flat=True)
         ),
         "new_topic_url": reverse("forum:new_topic"),
+        "held_posts": held_posts_of(request.user) if request.user.pk == member.pk else None,
     }
     return render(request, "forum/member.html", context)
+
+
+def held_posts_of(user):
+    """The member's own posts still waiting for a moderator, newest first: for their eyes only
+    (the member page shows them to the member alone). Rejected posts are deleted, so not here."""
+    return (
+        Post.objects.filter(
+            author=user, is_approved=False, deleted_at__isnull=True, is_hidden=False, topic__in=visible_topics(user)
+        )
+        .select_related("topic")
+        .order_by("-created_at", "-pk")
+    )

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,6 +45,8 @@ def new_topic(request):
             except ActionRefused as error:
                 form.add_error(None, error.message)
                 return render(request, "forum/new_topic.html", {"form": form}, status=error.status)
+            if topic.last_approved_position == 0:
+                say_held(request)
             return redirect(topic.get_absolute_url())
         return render(request, "forum/new_topic.html", {"form": form}, status=400)
     initial = {"visit": uuid.uuid4().hex, "is_question": True}
@@ -65,8 +68,21 @@ def reply_view(request, pk):
         except ActionRefused as error:
             form.add_error(None, error.message)
             return render(request, "forum/reply_form_page.html", {"form": form, "topic": topic}, status=error.status)
+        if not post.is_approved:
+            say_held(request)
         return redirect(post.get_absolute_url())
     return render(request, "forum/reply_form_page.html", {"form": form, "topic": topic}, status=400)
+
+
+def say_held(request) -> None:
+    """Tell the member their post waits for a moderator (their member page lists what waits)."""
+    messages.info(
+        request,
+        _(
+            "Thank you. Your post is waiting for a moderator's approval: until then only you and the moderators "
+            "see it. You will be notified when it is approved."
+        ),
+    )
 
 
 def _visible_post(request, pk) -> Post:
