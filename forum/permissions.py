@@ -34,6 +34,13 @@ def is_moderator(user) -> bool:
 def visible_categories(user) -> QuerySet:
     if is_moderator(user):
         return Category.objects.all()
+    return categories_by_membership(user)
+
+
+def categories_by_membership(user) -> QuerySet:
+    """The categories ``user`` may read as a member, moderator powers aside: the public ones and
+    those restricted to one of their groups. A moderator outside the council's group is not
+    counted the council's posts (forum.services.moderation.pending_count)."""
     restriction = Category.restricted_to.through.objects.filter(category_id=OuterRef("pk"))
     allowed = Q(~Exists(restriction))
     if user is not None and user.is_authenticated and user.is_active:

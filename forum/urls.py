@@ -26,6 +26,7 @@ urlpatterns = [
     path("similar/", asking.similar, name="similar"),
     path("t/<int:topic_pk>/posts/<int:post_pk>/fragment/", live.post_fragment, name="post_fragment"),
     path("t/<int:pk>/watch/", live.watch_view, name="watch"),
+    path("t/<int:pk>/reply-count/", live.reply_count, name="reply_count"),
     path("notifications/", live.notification_list, name="notifications"),
     path("notifications/read/", live.mark_notifications_read, name="notifications_read"),
     path("notifications/settings/", live.notification_settings, name="notification_settings"),

@@ -270,6 +270,7 @@ REAL_KWARGS = {
     "forum:draft_article": lambda w: {"pk": w.topic.pk},
     "forum:post_fragment": lambda w: {"topic_pk": w.topic.pk, "post_pk": w.post.pk},
     "forum:watch": lambda w: {"pk": w.topic.pk},
+    "forum:reply_count": lambda w: {"pk": w.topic.pk},
     "forum:open_notification": lambda w: {"pk": w.notification.pk},
     "forum:flag": lambda w: {"pk": w.post.pk},
     "forum:moderate_post": lambda w: {"pk": w.post.pk, "action": "hide"},

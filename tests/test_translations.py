@@ -154,13 +154,14 @@ def test_compiled_catalogue_matches_the_po(language):
 
     stale = []
     for entry in messages:
+        # gettext keys a message with a context as "context\x04msgid".
+        key = entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
         if entry.msgid_plural is None:
-            key = entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
             if compiled._catalog.get(key) != entry.msgstr[0]:
                 stale.append(label(entry))
         else:
             for index, text in entry.msgstr.items():
-                if compiled._catalog.get((entry.msgid, index)) != text:
+                if compiled._catalog.get((key, index)) != text:
                     stale.append(f"{label(entry)}[{index}]")
     assert stale == []
 

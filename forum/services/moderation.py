@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Min, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from forum.markdown import clean_title
 from forum.models import Category, Flag, MemberRestriction, ModerationAction, Post, Topic, TopicRedirect
 from forum.models.moderation import MAX_NOTE_CHARACTERS
-from forum.permissions import can_see_post, can_view_topic, is_moderator
+from forum.permissions import can_see_post, can_view_topic, categories_by_membership, is_moderator
 from forum.search import reindex_topic_after_commit
 from forum.services.dispatch import send_after_commit
 from forum.services.errors import ActionRefused, NotAllowed
@@ -31,7 +31,7 @@ from forum.services.posting import (
     require_member,
 )
 from forum.services.reputation import change_stats
-from forum.signals import post_created, post_edited, topic_changed
+from forum.signals import post_approved, post_created, post_edited, topic_changed
 
 Action = ModerationAction.Action
 
@@ -162,6 +162,24 @@ def held_posts():
     )
 
 
+def pending_count(moderator) -> int:
+    """How many posts wait in the review queue (open flags or held for approval), for the site
+    header's link: 0 without a query for anyone who is not a moderator, one COUNT for a moderator.
+
+    Only posts in categories the moderator reads as a member count: the council's private
+    categories add nothing to the number a moderator outside the council sees.
+    """
+    if not is_moderator(moderator):
+        return 0
+    open_flags = Flag.objects.filter(post=OuterRef("pk"), resolved_at__isnull=True)
+    held = Q(is_approved=False, deleted_at__isnull=True, topic__deleted_at__isnull=True)
+    return (
+        Post.objects.filter(held | Q(Exists(open_flags)))
+        .filter(topic__category__in=categories_by_membership(moderator))
+        .count()
+    )
+
+
 def dismiss_flags(moderator, post, reason="") -> int:
     """The post is fine: close its open flags, and show it again if the flags alone hid it."""
     require_moderator(moderator)
@@ -224,7 +242,9 @@ def unhide_post(moderator, post, reason="") -> Post:
 
 
 def approve_post(moderator, post) -> Post:
-    """A held post becomes visible: counted, indexed and announced (post_created) after commit."""
+    """A held post becomes visible: counted, indexed and announced after commit, as post_created
+    (what its creation would have announced: watchers and mentioned members are notified now)
+    and post_approved (its author hears that it was approved)."""
     _check_post(moderator, post)
     if post.is_approved:
         raise ActionRefused(_("This post is not waiting for approval."))
@@ -248,11 +268,13 @@ def approve_post(moderator, post) -> Post:
         record(moderator, Action.APPROVE_POST, topic=topic, post=post, member=post.author)
         reindex_topic_after_commit(topic)
         send_after_commit(post_created, post=post)
+        send_after_commit(post_approved, post=post, by=moderator)
     return post
 
 
 def reject_post(moderator, post, reason="") -> Post:
-    """A held post is deleted unseen (a held opening post takes its topic with it)."""
+    """A held post is deleted unseen (a held opening post takes its topic with it); nobody is
+    notified of it, as nobody but its author and the moderators ever saw it."""
     _check_post(moderator, post)
     if post.is_approved:
         raise ActionRefused(_("This post is not waiting for approval."))

@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import npgettext
 from django.views.decorators.http import require_POST
 
 from forum import services
@@ -22,7 +23,8 @@ def vote_view(request, pk):
     else:
         post, voted = services.vote(request.user, post), True
     if wants_json(request):
-        return JsonResponse({"score": post.score, "voted": voted})
+        unit = npgettext("forum score", "vote", "votes", post.score)
+        return JsonResponse({"score": post.score, "unit": unit, "voted": voted})
     return redirect(post.get_absolute_url())
 
 

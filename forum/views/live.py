@@ -19,15 +19,24 @@ from forum.services import notifications
 from forum.services.answers import can_choose_answer
 from forum.views.browsing import PostView
 from forum.views.responses import member_required, refusals_as_responses, wants_json
-from sitewide.ids import parse_id
+from sitewide.ids import MAX_ID, parse_id
 
 NOTIFICATIONS_PER_PAGE = 20
+#: The accepted answer's two looks on page 1: in full under the question, a pointer in its place.
+ACCEPTED_SECTIONS = {
+    "accepted": "forum/includes/live_accepted.html",
+    "pointer": "forum/includes/accepted_pointer.html",
+}
 
 
 @never_cache
 def post_fragment(request, topic_pk, post_pk):
-    """One post as the topic page shows it to this reader (``?section=accepted``: the accepted
-    answer's box at the top of page 1)."""
+    """One post as the topic page shows it to this reader.
+
+    ``?section=accepted``: the accepted answer's box at the top of page 1; ``?section=pointer``:
+    what stands in its place in the conversation on page 1; ``?section=score``: its score with
+    the unit in the reader's language ("3 votes").
+    """
     user = request.user
     topic = get_object_or_404(visible_topics(user), pk=topic_pk)
     post = get_object_or_404(
@@ -47,11 +56,24 @@ def post_fragment(request, topic_pk, post_pk):
         "can_reply": user.is_authenticated and (not topic.is_locked or moderator),
         "can_choose_answer": can_choose_answer(user, topic),
     }
-    if request.GET.get("section") == "accepted":
+    section = request.GET.get("section")
+    if section in ("accepted", "pointer"):
         if topic.accepted_answer_id != post.pk:
             raise Http404
-        return render(request, "forum/includes/live_accepted.html", context)
+        return render(request, ACCEPTED_SECTIONS[section], context)
+    if section == "score":
+        return render(request, "forum/includes/score.html", context)
     return render(request, "forum/includes/post.html", context)
+
+
+@never_cache
+def reply_count(request, pk):
+    """The topic's reply count as its header shows it, for a page that has just been told of a
+    new, hidden or deleted reply (static/js/forum-live.js)."""
+    if pk > MAX_ID:
+        raise Http404
+    topic = get_object_or_404(visible_topics(request.user), pk=pk)
+    return render(request, "forum/includes/reply_count.html", {"topic": topic})
 
 
 @require_POST

@@ -54,6 +54,10 @@
     if (section) {
       url += "?section=" + encodeURIComponent(section);
     }
+    return fetchElement(url);
+  }
+
+  function fetchElement(url) {
     return fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } }).then(function (response) {
       if (response.status === 404) {
         return null;
@@ -77,6 +81,28 @@
     return current;
   }
 
+  /*
+   * The reply count in the topic's header, as the server words it in the page language (a
+   * plural the browser cannot choose by itself). Several events close together ask once.
+   */
+  var countTimer = null;
+  function refreshReplyCount() {
+    window.clearTimeout(countTimer);
+    countTimer = window.setTimeout(function () {
+      fetchElement(data.replyCountUrl).then(function (count) {
+        var current = document.querySelector(".topic-header [data-reply-count]");
+        if (count && current) {
+          current.replaceWith(count);
+        }
+      });
+    }, 100);
+  }
+
+  /* The accepted answer in the conversation on page 1 is a pointer to its full copy above. */
+  function inThreadSection(article) {
+    return article && article.hasAttribute("data-accepted-pointer") ? "pointer" : "";
+  }
+
   function authorOf(article) {
     var author = article.querySelector(".post-author a, .post-author span");
     return author ? author.textContent.trim() : "";
@@ -85,6 +111,7 @@
   /* --- One handler per event type -------------------------------------------------------------- */
 
   function postCreated(event) {
+    refreshReplyCount();
     if (event.position > lastPage * perPage) {
       lastPage = pageOf(event.position);
     }
@@ -112,13 +139,14 @@
   }
 
   function postEdited(event) {
+    refreshReplyCount(); // hidden, shown again or deleted: the count may have changed
     ["post-", "accepted-"].forEach(function (prefix) {
       var id = prefix + event.position;
       var current = document.getElementById(id);
       if (!current) {
         return;
       }
-      fragment(event.post, prefix === "accepted-" ? "accepted" : "").then(function (element) {
+      fragment(event.post, prefix === "accepted-" ? "accepted" : inThreadSection(current)).then(function (element) {
         if (element && prefix === "accepted-") {
           element = element.querySelector("article") || element;
         }
@@ -138,17 +166,40 @@
   }
 
   function postVoted(event) {
+    var shown = [];
     ["post-", "accepted-"].forEach(function (prefix) {
       var article = document.getElementById(prefix + event.position);
       var score = article && article.querySelector("[data-score]");
       if (score) {
         score.textContent = numbers.format(event.score);
+        shown.push(article);
       }
     });
+    if (shown.length) {
+      // The unit after the number ("1 vote", "2 votes") in the page language's plural.
+      fragment(event.post, "score").then(function (box) {
+        shown.forEach(function (article) {
+          var current = article.querySelector("[data-score-box]");
+          if (box && current) {
+            current.replaceWith(box.cloneNode(true));
+          }
+        });
+      });
+    }
   }
 
   function answerAccepted(event) {
+    var opening = document.getElementById("post-1");
+    var onTop = pageNumber === 1 && opening;
     document.querySelectorAll("article.post.is-accepted").forEach(function (article) {
+      if (article.hasAttribute("data-accepted-pointer") && article.id !== "post-" + event.position) {
+        // The answer accepted before: its text comes back into the conversation.
+        var previous = article.id;
+        fragment(article.dataset.post, "").then(function (full) {
+          replace(previous, full);
+        });
+        return;
+      }
       if (article.id !== "post-" + event.position) {
         article.classList.remove("is-accepted");
         article.querySelectorAll(".post-meta .badge-solved").forEach(function (badge) {
@@ -162,12 +213,11 @@
       solved.textContent = data.labelSolved;
     }
     if (document.getElementById("post-" + event.position)) {
-      fragment(event.post).then(function (article) {
+      fragment(event.post, onTop ? "pointer" : "").then(function (article) {
         replace("post-" + event.position, article);
       });
     }
-    var opening = document.getElementById("post-1");
-    if (pageNumber === 1 && opening) {
+    if (onTop) {
       fragment(event.post, "accepted").then(function (section) {
         if (!section) {
           return;

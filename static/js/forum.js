@@ -189,7 +189,8 @@
     event.preventDefault();
     var button = form.querySelector("button");
     var action = form.querySelector("[name=action]");
-    fetch(form.action, {
+    // Not form.action: the form's own input named "action" hides that property.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       credentials: "same-origin",
@@ -210,6 +211,10 @@
           document.documentElement.lang || undefined,
           { useGrouping: false }
         ).format(result.data.score);
+        var unit = form.closest(".vote").querySelector("[data-score-unit]");
+        if (unit && result.data.unit) {
+          unit.textContent = result.data.unit; // "vote" or "votes", plural chosen by the server
+        }
         button.setAttribute("aria-pressed", voted ? "true" : "false");
         action.value = voted ? "unvote" : "vote";
       });
