@@ -33,7 +33,8 @@
       if (button) {
         button.disabled = true;
       }
-      fetch(form.action, {
+      // form.action would name the hidden <input name="action">, not the form's address.
+      fetch(form.getAttribute("action"), {
         method: "POST",
         body: new FormData(form),
         credentials: "same-origin",
