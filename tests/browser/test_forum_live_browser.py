@@ -10,6 +10,7 @@ through the browser, hence through that server, as in production.
 import re
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -83,23 +84,34 @@ def open_live_topic(page, url):
     page.evaluate("() => { window.notReloaded = true; }")
 
 
+@contextmanager
+def asker_and_helper_on_a_live_topic(browser, base_url, email_prefix=""):
+    """A new topic in Coffee, open live in two logged-in browsers: its asker's and a helper's.
+
+    Yields (the topic's URL, the asker's page, the helper's page); both contexts close after.
+    """
+    ensure_help_centers()
+    asker = UserFactory(email=f"{email_prefix}asker@example.com", display_name="Asha Asker")
+    helper = UserFactory(email=f"{email_prefix}helper@example.com", display_name="Hugo Helper")
+    topic = services.create_topic(asker, category=make_category("Coffee"), title="Descaling the machine", body="How?")
+    url = topic.get_absolute_url()
+    asking_context, asking = open_as(browser, base_url, asker.email)
+    helping_context, helping = open_as(browser, base_url, helper.email)
+    try:
+        open_live_topic(asking, url)
+        open_live_topic(helping, url)
+        yield url, asking, helping
+    finally:
+        asking_context.close()
+        helping_context.close()
+
+
 def not_reloaded(page) -> bool:
     return page.evaluate("() => window.notReloaded === true")
 
 
 def test_a_reply_appears_on_the_other_members_page_and_accepting_it_updates_both(browser, asgi_server, artifacts_dir):
-    ensure_help_centers()
-    asker = UserFactory(email="asker@example.com", display_name="Asha Asker")
-    helper = UserFactory(email="helper@example.com", display_name="Hugo Helper")
-    topic = services.create_topic(asker, category=make_category("Coffee"), title="Descaling the machine", body="How?")
-    url = topic.get_absolute_url()
-
-    asking_context, asking = open_as(browser, asgi_server, asker.email)
-    helping_context, helping = open_as(browser, asgi_server, helper.email)
-    try:
-        open_live_topic(asking, url)
-        open_live_topic(helping, url)
-
+    with asker_and_helper_on_a_live_topic(browser, asgi_server) as (url, asking, helping):
         helping.get_by_label("Your reply").fill("Every two months, with citric acid.")
         helping.get_by_role("button", name="Post reply").click()
         started = time.monotonic()
@@ -127,9 +139,6 @@ def test_a_reply_appears_on_the_other_members_page_and_accepting_it_updates_both
         order = helping.evaluate("() => [...document.querySelectorAll('article.post')].map(a => a.id)")
         assert order == ["post-1", "accepted-2", "post-2"]
         helping.screenshot(path=str(artifacts_dir / "forum-live-accepted.png"), full_page=True)
-    finally:
-        asking_context.close()
-        helping_context.close()
 
 
 def test_a_reader_on_an_earlier_page_gets_a_notice_instead_of_the_reply(browser, asgi_server):

@@ -12,10 +12,12 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from forum import services
-from tests.browser.test_forum_live_browser import asgi_server, not_reloaded, open_as, open_live_topic  # noqa: F401
-from tests.factories import UserFactory, ensure_help_centers
-from tests.factories.forum import make_category
+from tests.browser.test_forum_live_browser import (  # noqa: F401
+    asgi_server,
+    asker_and_helper_on_a_live_topic,
+    not_reloaded,
+    open_live_topic,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -25,17 +27,7 @@ ANSWER = "Every two months, with citric acid."
 
 
 def test_the_reply_count_accepted_answer_and_score_follow_the_other_browser(browser, asgi_server, artifacts_dir):  # noqa: F811
-    ensure_help_centers()
-    asker = UserFactory(email="polish-asker@example.com", display_name="Asha Asker")
-    helper = UserFactory(email="polish-helper@example.com", display_name="Hugo Helper")
-    topic = services.create_topic(asker, category=make_category("Coffee"), title="Descaling the machine", body="How?")
-    url = topic.get_absolute_url()
-
-    asking_context, asking = open_as(browser, asgi_server, asker.email)
-    helping_context, helping = open_as(browser, asgi_server, helper.email)
-    try:
-        open_live_topic(asking, url)
-        open_live_topic(helping, url)
+    with asker_and_helper_on_a_live_topic(browser, asgi_server, "polish-") as (url, asking, helping):
         count = asking.locator(".topic-header [data-reply-count]")
         assert count.inner_text() == "0 replies"
 
@@ -71,6 +63,3 @@ def test_the_reply_count_accepted_answer_and_score_follow_the_other_browser(brow
         expect(score).to_have_text("1 vote", timeout=LIVE_WITHIN_MS)
         assert not_reloaded(helping)
         helping.screenshot(path=str(artifacts_dir / "forum-topic-polish.png"), full_page=True)
-    finally:
-        asking_context.close()
-        helping_context.close()
