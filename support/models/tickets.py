@@ -30,6 +30,12 @@ class Ticket(models.Model):
         SOLVED = "solved", _("Solved")
         CLOSED = "closed", _("Closed")
 
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
     reference = models.CharField(_("reference"), max_length=16, unique=True, default=new_reference, editable=False)
     subject = models.CharField(_("subject"), max_length=MAX_SUBJECT_LENGTH)
     description = models.TextField(_("description"), max_length=MAX_DESCRIPTION_LENGTH)
@@ -42,6 +48,18 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="support_tickets",
         verbose_name=_("requester"),
+    )
+    #: The agent who owns the ticket (None: unassigned; the inbox's "Unassigned" view).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_support_tickets",
+        verbose_name=_("assignee"),
+    )
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL, db_index=True
     )
     #: The language the customer wrote in: their emails are sent in it.
     language = models.CharField(_("language"), max_length=12)
@@ -64,6 +82,10 @@ class Ticket(models.Model):
         verbose_name=_("resolved with article"),
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    #: The first reply an agent sent to the customer (internal notes do not count).
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    #: The last time the ticket moved to "solved" (cleared if it is reopened).
+    solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -92,6 +114,8 @@ class TicketMessage(models.Model):
     )
     body = models.TextField(_("message"), max_length=MAX_DESCRIPTION_LENGTH)
     is_from_customer = models.BooleanField(_("from the customer"), default=True)
+    #: An agent's internal note: never emailed, never shown to the customer.
+    is_internal = models.BooleanField(_("internal note"), default=False)
     #: When the message was emailed to the other side (None: not emailed).
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
