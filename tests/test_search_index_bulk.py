@@ -10,6 +10,7 @@ from django.core.management import call_command
 from haystack import connections
 from wagtail.models import PageViewRestriction
 from whoosh import index as whoosh_index
+from whoosh.codec import whoosh3
 from whoosh.fields import ID, TEXT, Schema
 
 from kb.models import ArticlePage, CategoryPage
@@ -118,3 +119,43 @@ def test_rebuild_index_writes_articles_and_forum_topics_in_one_commit(help_cente
     backend = connections["default"].get_backend()
     assert len(indexed_ids()) == 4 and f"forum.topic.{topic.pk}" in indexed_ids()
     assert backend.index.latest_generation() == 1, "the new index's one commit: no article-only state in between"
+
+
+def test_the_writing_codec_writes_the_same_index_as_whoosh_and_names_the_stock_codec(tmp_path):
+    """Writes go through a codec that reads field lengths once per segment: the postings, the
+    field lengths and the stored fields must be those Whoosh's own writer makes, and the index
+    on disk must not depend on our class."""
+    from kb.search.analysis import text_analyzer
+
+    schema = Schema(id=ID(stored=True, unique=True), body=TEXT(analyzer=text_analyzer(), stored=True))
+    documents = [
+        {"id": str(number), "body": " ".join(["printer", "paper", "jam"][: 1 + number % 3] * (1 + number % 7))}
+        for number in range(300)
+    ]
+    documents.append({"id": "empty", "body": ""})
+
+    def build(folder, **writer_options):
+        folder.mkdir()
+        index = whoosh_index.create_in(str(folder), schema)
+        with index.writer(**writer_options) as writer:
+            for document in documents:
+                writer.add_document(**document)
+        return whoosh_index.open_dir(str(folder))
+
+    stock = build(tmp_path / "stock").reader()
+    ours_index = build(tmp_path / "ours", codec=search_backend._WritingCodec())
+    ours = ours_index.reader()
+    assert list(ours.all_terms()) == list(stock.all_terms())
+    for fieldname, term in stock.all_terms():
+        assert list(ours.postings(fieldname, term).all_items()) == list(stock.postings(fieldname, term).all_items())
+    for docnum in range(len(documents)):
+        assert ours.doc_field_length(docnum, "body") == stock.doc_field_length(docnum, "body")
+    assert list(ours.all_stored_fields()) == list(stock.all_stored_fields())
+    (segment,) = ours_index._segments()
+    assert type(segment.codec()) is whoosh3.W3Codec
+    loaded = search_backend._LoadedLengthsReader(ours_index.storage, segment)
+    stock_lengths = whoosh3.W3PerDocReader(ours_index.storage, segment)
+    for fieldname in ("body", "id", "no-such-field"):
+        assert [loaded.doc_field_length(docnum, fieldname) for docnum in range(len(documents))] == [
+            stock_lengths.doc_field_length(docnum, fieldname) for docnum in range(len(documents))
+        ]

@@ -41,8 +41,10 @@ from haystack.utils import get_identifier
 from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
+from whoosh.codec import whoosh3
 from whoosh.fields import ID, STORED, TEXT
 from whoosh.qparser import OrGroup, QueryParser
+from whoosh.util.numeric import byte_to_length
 
 from kb.search.limits import COUNT_LIMIT
 
@@ -412,6 +414,47 @@ class MultilingualWhooshSearchQuery(WhooshSearchQuery):
         return clone
 
 
+class _LoadedLengthsReader(whoosh3.W3PerDocReader):
+    """A new segment's per-document reader whose field lengths are read once, whole.
+
+    Writing a segment's postings asks for the length of the field of every posting, one at a
+    time (Whoosh's ``FieldWriter.add_postings``); the stock reader seeks and reads the length
+    column on disk for each of them, a fifth of a rebuild's writing time. A column holds one
+    byte per document, so reading it whole is cheap.
+    """
+
+    def __init__(self, storage, segment):
+        super().__init__(storage, segment)
+        self._loaded_lengths = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        lengths = self._loaded_lengths.get(fieldname)
+        if lengths is None:
+            lengths = self._loaded_lengths[fieldname] = self._load_lengths(fieldname)
+        if lengths is None:
+            return default
+        # The stock reader's answer for a stored byte: the length it encodes, None for 0.
+        lbyte = lengths[docnum]
+        return byte_to_length(lbyte) if lbyte else None
+
+    def _load_lengths(self, fieldname):
+        column = whoosh3._lenfield(fieldname)
+        if not self.has_column(column):
+            return None
+        return bytes(self.column_reader(column, whoosh3.LENGTHS_COLUMN).load())
+
+
+class _WritingCodec(whoosh3.W3Codec):
+    """Whoosh's codec, writing segments with :class:`_LoadedLengthsReader`. The segments it makes
+    name the stock codec, so an index written with it reads as any Whoosh 3 index does."""
+
+    def per_document_reader(self, storage, segment):
+        return _LoadedLengthsReader(storage, segment)
+
+    def new_segment(self, storage, indexname):
+        return whoosh3.W3Segment(whoosh3.W3Codec(), indexname)
+
+
 class _Write:
     """One open writer: documents replace those with the same id, then one commit.
 
@@ -429,9 +472,10 @@ class _Write:
                 batchsize=PARALLEL_BATCH,
                 timeout=60,
                 limitmb=backend.writer_memory_mb,
+                codec=_WritingCodec(),
             )
         else:
-            self.writer = self.index.writer(timeout=60)
+            self.writer = self.index.writer(timeout=60, codec=_WritingCodec())
         self.before = self.index.doc_count()
         self.added = self.deleted = 0
         self.closed = False
