@@ -4,6 +4,9 @@ The email is in the ticket's language. Its subject is one line built from the re
 the subject (whitespace and control characters collapsed), so a customer-typed subject can never
 add a mail header; the recipient is the ticket's validated address. ``emailed_at`` is set only
 once the mail has gone: a mail failure is logged and leaves the reply stored but not emailed.
+
+The first reply sets the ticket's ``first_response_at``; internal notes
+(support.actions.add_internal_note) never do.
 """
 
 import logging
@@ -14,31 +17,30 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
-from sitewide.text import clean_text
 from support.actions.audit import REPLIED, log_ticket_action
-from support.actions.permissions import ActionRefused, require_agent
+from support.actions.change_status import apply_status
+from support.actions.permissions import require_agent
+from support.actions.thread import add_message
 from support.models import Ticket, TicketMessage
-from support.models.tickets import MAX_DESCRIPTION_LENGTH
 
 logger = logging.getLogger(__name__)
 
 
-def reply_to_ticket(user, ticket: Ticket, body: str) -> TicketMessage:
-    """Add the agent's reply to the thread; an open ticket then waits for the customer (pending)."""
+def reply_to_ticket(user, ticket: Ticket, body: str, *, status: str | None = None, seen: int | None = None):
+    """Add the agent's reply to the thread, and submit the ticket as ``status`` in the same transaction.
+
+    Without ``status`` an open ticket waits for the customer (pending), as after any reply.
+    ``seen``: the newest message id the agent read (support.actions.thread.add_message).
+    """
     require_agent(user)
-    body = clean_text(body or "").strip()
-    if not body:
-        raise ActionRefused(_("Write a reply first."))
-    if len(body) > MAX_DESCRIPTION_LENGTH:
-        raise ActionRefused(_("The reply is too long."))
+    if status is None and ticket.status == Ticket.Status.OPEN:
+        status = Ticket.Status.PENDING
     with transaction.atomic():
-        message = TicketMessage.objects.create(ticket=ticket, author=user, body=body, is_from_customer=False)
-        if ticket.status == Ticket.Status.OPEN:
-            ticket.status = Ticket.Status.PENDING
-            ticket.save(update_fields=["status", "updated_at"])
-        log_ticket_action(ticket, REPLIED, user, message=message.pk, status=ticket.status)
+        message = add_message(user, ticket, body, internal=False, status=status, seen=seen)
+        log_ticket_action(ticket, REPLIED, user, message=message.pk, status=status or ticket.status)
+        if status is not None:
+            apply_status(user, ticket, status)
         transaction.on_commit(partial(send_reply_email, message.pk))
     return message
 
@@ -50,6 +52,8 @@ def one_line(text: str) -> str:
 
 def send_reply_email(message_id: int) -> None:
     message = TicketMessage.objects.select_related("ticket", "author").get(pk=message_id)
+    if message.is_internal or message.is_from_customer:  # an internal note never leaves the admin
+        return
     ticket = message.ticket
     context = {
         "ticket": ticket,

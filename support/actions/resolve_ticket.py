@@ -1,6 +1,7 @@
 """Resolving a ticket with a help article: the one place that records TICKET_RESOLVED.
 
-The ticket becomes solved and remembers the article and the time; the event log gets a
+The ticket becomes solved and remembers the article and the time (``resolved_at``, and
+``solved_at`` when it was not solved yet); the event log gets a
 TICKET_RESOLVED event naming the article, which the resolution reports count. Resolving again
 with the same article changes nothing; with another article, the newer event is the one that
 counts (support.metrics.articles keeps the latest per ticket).
@@ -34,7 +35,11 @@ def resolve_ticket(user, ticket: Ticket, article) -> Ticket:
         ticket.resolved_with = article
         ticket.resolved_at = timezone.now()
         ticket.status = Ticket.Status.SOLVED
-        ticket.save(update_fields=["resolved_with", "resolved_at", "status", "updated_at"])
+        fields = ["resolved_with", "resolved_at", "status", "updated_at"]
+        if not was_solved:
+            ticket.solved_at = ticket.resolved_at
+            fields.append("solved_at")
+        ticket.save(update_fields=fields)
         record_event(
             Event.Kind.TICKET_RESOLVED,
             user=user,

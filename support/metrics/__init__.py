@@ -28,6 +28,13 @@ from support.metrics.gaps import (
     subjects_without_article,
 )
 from support.metrics.period import BUCKETS, DEFAULT_DAYS, Period
+from support.metrics.response_times import (
+    Durations,
+    ResponseTimes,
+    format_duration,
+    response_times,
+    ticket_durations,
+)
 from support.metrics.self_service import SelfService, SelfServiceRow, self_service
 
 __all__ = [
@@ -41,8 +48,10 @@ __all__ = [
     "ArticleFigures",
     "Deflection",
     "DeflectionRow",
+    "Durations",
     "HelpfulnessExtremes",
     "Period",
+    "ResponseTimes",
     "SelfService",
     "SelfServiceRow",
     "SubjectGaps",
@@ -50,10 +59,13 @@ __all__ = [
     "bayesian_average",
     "dead_end_queries",
     "deflection",
+    "format_duration",
     "helpfulness_extremes",
     "queries_without_results",
     "rank",
     "ranking",
+    "response_times",
     "self_service",
     "subjects_without_article",
+    "ticket_durations",
 ]

@@ -105,6 +105,13 @@ class Ticket(models.Model):
         return f"{self.reference}: {self.subject}"
 
 
+class TicketMessageQuerySet(models.QuerySet):
+    def public(self):
+        """The messages the customer may see: all but agents' internal notes. Every customer-facing
+        listing (pages, emails, exports) starts here: ``ticket.messages.public()``."""
+        return self.filter(is_internal=False)
+
+
 class TicketMessage(models.Model):
     """One message of a ticket's thread: the customer's description, a reply from an agent, ..."""
 
@@ -119,6 +126,8 @@ class TicketMessage(models.Model):
     #: When the message was emailed to the other side (None: not emailed).
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    objects = TicketMessageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ticket message")

@@ -154,7 +154,7 @@ def test_a_superuser_works_the_inbox_too(client):
 
     assert client.get(INBOX).status_code == 200
     page = client.get(ticket_url(ticket)).content.decode()
-    assert "Send reply" in page and "Resolve with this article" in page
+    assert "Submit as Solved" in page and "Resolve with this article" in page
 
 
 @pytest.mark.parametrize(

@@ -40,11 +40,18 @@ def test_changing_the_status_replying_and_resolving_each_write_one_log_entry_by_
     agent.post(ticket_url(ticket), {"action": "resolve", "article": article.pk})
 
     logged = entries(ticket)
-    assert [entry.action for entry in logged] == [audit.REPLIED, audit.STATUS_CHANGED, audit.RESOLVED]
+    # The reply made the open ticket pending: that status change is an entry of its own.
+    assert [entry.action for entry in logged] == [
+        audit.REPLIED,
+        audit.STATUS_CHANGED,
+        audit.STATUS_CHANGED,
+        audit.RESOLVED,
+    ]
     assert all(entry.user_id == agent_user.pk for entry in logged)
-    assert logged[1].data == {"old": Ticket.Status.PENDING, "new": Ticket.Status.OPEN}
-    assert logged[2].data["article"] == article.pk
-    assert logged[2].message == "Resolved with the article “Fix a printer that will not print”"
+    assert logged[1].data == {"old": Ticket.Status.OPEN, "new": Ticket.Status.PENDING}
+    assert logged[2].data == {"old": Ticket.Status.PENDING, "new": Ticket.Status.OPEN}
+    assert logged[3].data["article"] == article.pk
+    assert logged[3].message == "Resolved with the article “Fix a printer that will not print”"
 
 
 def test_a_refused_action_writes_no_log_entry(agent):

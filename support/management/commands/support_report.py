@@ -4,6 +4,7 @@
 
 ``--since`` and ``--until`` are whole days in the site's time zone, both included (``--until``
 defaults to today). JSON output is one object: period, deflection (contact and forum), self_service,
+response_times (first response and resolution: count, median and 90th percentile in seconds),
 articles (best ranking first) and gaps.
 """
 
@@ -35,6 +36,7 @@ def report(period: metrics.Period, bucket: str) -> dict:
             "buckets": [{"start": row.start.isoformat(), **_deflection_row(row)} for row in result.buckets],
         }
     self_service = metrics.self_service(period, bucket=bucket)
+    times = metrics.response_times(period)
     gaps = metrics.subjects_without_article(period)
     return {
         "period": {
@@ -46,6 +48,10 @@ def report(period: metrics.Period, bucket: str) -> dict:
         "self_service": {
             **_self_service_row(self_service.total),
             "buckets": [{"start": row.start.isoformat(), **_self_service_row(row)} for row in self_service.buckets],
+        },
+        "response_times": {
+            "first_response": _durations(times.first_response),
+            "resolution": _durations(times.resolution),
         },
         "articles": [_article_row(row) for row in metrics.rank(metrics.article_figures(period).values())],
         "gaps": {
@@ -80,6 +86,18 @@ def _self_service_row(row):
     }
 
 
+def _seconds(duration):
+    return None if duration is None else round(duration.total_seconds())
+
+
+def _durations(durations):
+    return {
+        "tickets": durations.count,
+        "median_seconds": _seconds(durations.median),
+        "p90_seconds": _seconds(durations.p90),
+    }
+
+
 def _article_row(row):
     return {
         "article_id": row.article_id,
@@ -106,7 +124,9 @@ def _percent(value):
 
 
 class Command(BaseCommand):
-    help = "Print the support figures (deflection, self-service, articles, content gaps) for a date range."
+    help = (
+        "Print the support figures (deflection, self-service, response times, articles, content gaps) for a date range."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--since", required=True, help="First day, YYYY-MM-DD (included).")
@@ -153,6 +173,17 @@ class Command(BaseCommand):
         )
         for row in service["buckets"]:
             out(f"  {row['start']}: {row['help_center_visitors']} / {row['ticket_visitors']}")
+        for key, label in [("first_response", _("First response")), ("resolution", _("Resolution time"))]:
+            times = data["response_times"][key]
+            out(
+                _("%(label)s: median %(median)s, 90th percentile %(p90)s (%(tickets)s tickets)")
+                % {
+                    "label": label,
+                    "median": _duration(times["median_seconds"]),
+                    "p90": _duration(times["p90_seconds"]),
+                    "tickets": times["tickets"],
+                }
+            )
         out(_("Articles (best ranking first): views, yes/no, score, resolutions, tickets after reading"))
         for row in data["articles"]:
             out(
@@ -176,3 +207,7 @@ class Command(BaseCommand):
 
 def _number(value, spec) -> str:
     return "–" if value is None else format(value, spec)
+
+
+def _duration(seconds) -> str:
+    return metrics.format_duration(None if seconds is None else datetime.timedelta(seconds=seconds))
