@@ -37,14 +37,13 @@ from customer_voice.models.surveys import Audience, SurveyKind
 from customer_voice.nps import CsatFigures
 from customer_voice.services.audiences import hidden_audiences, may_see_audience, visible_answers
 from customer_voice.services.nps_report import MAX_MONTHS, PeriodError, month_starts, nps_report
+from sitewide import charts
 from sitewide.exports import percentage, spreadsheet_safe
 
 #: Opens both reports.
 REPORT_PERMISSION = "customer_voice.view_surveyresponse"
 #: The earliest and latest days a range may name.
 FIRST_DAY, LAST_DAY = datetime.date(2000, 1, 1), datetime.date(9999, 12, 30)
-#: Okabe-Ito colours: told apart with every common colour-vision deficiency.
-SCORE_COLOUR, MARGIN_COLOUR = "#0072B2", "#56B4E9"
 
 
 def rounded(value, places=1) -> str:
@@ -90,81 +89,41 @@ def last_twelve_months() -> datetime.date:
     return month_starts(timezone.localdate() - datetime.timedelta(days=335), timezone.localdate())[0]
 
 
-def nps_chart(months, *, rtl: bool = False) -> dict | None:
-    """The monthly trend as SVG coordinates: a point per month with enough answers, its 95 % margin
-    as an error bar, labelled axes. In a right-to-left admin the months run from right to left and
-    the score axis is on the right; the text itself is never mirrored."""
+def nps_chart(months, *, title: str, csat: bool = False, rtl: bool = False) -> charts.ChartLayout | None:
+    """The monthly trend (sitewide.charts): a point per month with enough answers, its 95 % margin
+    as an error bar, "–" for a month with too few answers; the scale never leaves −100..100 (an
+    NPS) or 0..100 (the CSAT share). In a right-to-left admin the months run from right to left."""
     if not months:
         return None
-    width, height = 640, 260
-    left, right, top, bottom = 48, 16, 16, 44
-    if rtl:
-        left, right = right, left
-    plot_width, plot_height = width - left - right, height - top - bottom
-    shown = [month.figures for month in months if month.figures.enough]
-    low = min([0.0] + [f.score - f.margin_of_error for f in shown])
-    high = max([0.0] + [f.score + f.margin_of_error for f in shown])
-    # Whole steps of 20 points, within the scale's −100..100.
-    low, high = max(-100, 20 * ((int(low) - 19) // 20)), min(100, -20 * ((-int(high) - 19) // 20))
-    if low == high:
-        high = low + 20
-
-    def y(value):
-        return round(top + plot_height * (high - value) / (high - low), 1)
-
-    step = plot_width / len(months)
-
-    def x(index):
-        middle = left + step * (index + 0.5)
-        return round(width - middle if rtl else middle, 1)
-
-    axis_x = width - right if rtl else left
-    ticks = [{"value": value, "y": y(value), "zero": value == 0} for value in range(low, high + 1, 20)]
-    points = []
-    every = max(1, len(months) // 12)  # at most about twelve month labels
-    for index, month in enumerate(months):
-        figures = month.figures
-        label = date_format(month.start, "YEAR_MONTH_FORMAT")
-        point = {
-            "x": x(index),
-            "label": label,
-            "short_label": date_format(month.start, "M y"),
-            "show_label": index % every == 0,
-            "text": f"{label}: {score_text(figures)} (n={figures.n})",
-            "score_text": score_text(figures),
-            "n": figures.n,
-            "enough": figures.enough,
-            "cap_start": round(x(index) - 5, 1),
-            "cap_end": round(x(index) + 5, 1),
-        }
-        if figures.enough:
-            point.update(
-                y=y(figures.score),
-                upper=y(min(100, figures.score + figures.margin_of_error)),
-                lower=y(max(-100, figures.score - figures.margin_of_error)),
+    labels = [date_format(month.start, "YEAR_MONTH_FORMAT") for month in months]
+    shown = [month.figures if month.figures.enough else None for month in months]
+    return charts.chart(
+        id="voice-chart",
+        kind="line",
+        title=title,
+        periods=labels,
+        short_periods=[date_format(month.start, "M y") for month in months],
+        series=[
+            charts.Series(
+                gettext("Score ± margin (95%)"),
+                [figures.score if figures else None for figures in shown],
+                margins=[figures.margin_of_error if figures else None for figures in shown],
+                texts=[score_text(month.figures) for month in months],
+                titles=[
+                    f"{label}: {score_text(month.figures)} (n={month.figures.n})"
+                    for label, month in zip(labels, months, strict=True)
+                ],
             )
-        points.append(point)
-    line = " ".join(f"{point['x']},{point['y']}" for point in points if point["enough"])
-    return {
-        "width": width,
-        "height": height,
-        "plot_top": top,
-        "plot_bottom": height - bottom,
-        "plot_start": left,
-        "plot_end": width - right,
-        "axis_x": axis_x,
-        "tick_anchor": "start" if rtl else "end",
-        "tick_x": axis_x + 6 if rtl else axis_x - 6,
-        "month_label_y": height - bottom + 16,
-        "no_data_y": height - bottom - 6,
-        "axis_title_y": height - 6,
-        "axis_title_x": width / 2,
-        "ticks": ticks,
-        "points": points,
-        "line": line,
-        "colour": SCORE_COLOUR,
-        "margin_colour": MARGIN_COLOUR,
-    }
+        ],
+        x_title=gettext("Month"),
+        y_title=gettext("Score"),
+        unit="%" if csat else "",
+        decimals=1,
+        y_range=(0, 0),
+        y_limits=(0 if csat else -100, 100),
+        rtl=rtl,
+        extra_columns=[(gettext("Answers"), [month.figures.n for month in months])],
+    )
 
 
 class NpsPeriodFilterSet(WagtailFilterSet):
@@ -363,11 +322,15 @@ class NpsReportView(ReportView):
             context.update(
                 report=report,
                 key_figures=self.key_figures(),
-                chart=nps_chart(report.months, rtl=get_language_bidi()),
-                chart_title=(
-                    gettext("Net Promoter Score by month, with its 95% margin of error")
-                    if report.kind == SurveyKind.NPS
-                    else gettext("Share of good answers by month (%), with its 95% margin of error")
+                chart=nps_chart(
+                    report.months,
+                    title=(
+                        gettext("Net Promoter Score by month, with its 95% margin of error")
+                        if report.kind == SurveyKind.NPS
+                        else gettext("Share of good answers by month (%), with its 95% margin of error")
+                    ),
+                    csat=report.kind != SurveyKind.NPS,
+                    rtl=get_language_bidi(),
                 ),
                 comments_url=reverse("customer_voice_reports:comments"),
             )

@@ -18,7 +18,6 @@ CSV/XLSX export) is the month table; the chart and the advocates sit above it. R
 """
 
 import datetime
-import math
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -37,6 +36,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from customer_voice.models.referrals import Referral, ReferralClicks
 from customer_voice.services.audiences import staff_q
+from sitewide import charts
 from sitewide.exports import percentage
 from support.metrics.period import Period, bucket_start, ratio
 
@@ -53,8 +53,7 @@ FIRST_DAY, MAX_MONTHS = datetime.date(2000, 1, 1), 120
 
 #: Internal source keys beside User.ReferralSource's values.
 REFERRAL_LINK, NOT_ANSWERED = "referral_link", "none"
-#: Okabe–Ito colours, told apart with every common colour-vision deficiency; grey for "Not answered".
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+#: Grey for "Not answered"; the sources take sitewide.charts' Okabe–Ito colours in order.
 NOT_ANSWERED_COLOUR = "#BBBBBB"
 
 
@@ -74,7 +73,7 @@ def _source_keys() -> list[str]:
 def colour_of(key: str) -> str:
     if key == NOT_ANSWERED:
         return NOT_ANSWERED_COLOUR
-    return PALETTE[_source_keys().index(key) % len(PALETTE)]
+    return charts.OKABE_ITO[_source_keys().index(key) % len(charts.OKABE_ITO)]
 
 
 def month_label(month: datetime.date) -> str:
@@ -213,90 +212,38 @@ def referral_figures(period: Period, *, top: int = TOP_ADVOCATES) -> ReferralFig
 
 
 # --- The chart ------------------------------------------------------------------------------
-#: The SVG's drawing box and the margins around the plot (axis labels and titles sit there).
-CHART_WIDTH, CHART_HEIGHT = 640, 300
-AXIS_MARGIN, OUTER_MARGIN, TOP_MARGIN, BOTTOM_MARGIN = 56, 12, 16, 56
-
-
-def nice_step(value: float) -> int:
-    """The smallest of 1, 2, 5, 10, 20, 50, ... at least ``value``."""
-    if value <= 1:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
-
-
-def stacked_chart(figures: ReferralFigures, *, rtl: bool = False) -> dict | None:
-    """A stacked bar per month (one segment per source) laid out for an inline SVG.
+def stacked_chart(figures: ReferralFigures, *, rtl: bool = False) -> charts.ChartLayout | None:
+    """A stacked bar per month, one segment per source (sitewide.charts), with a legend.
 
     In a right-to-left language the chart is mirrored by layout, not by a transform, so its text
     still reads: the first month is on the right and the value axis on the right-hand side.
     """
     if not figures.months:
         return None
-    labels = dict(sources())
-    totals = [figures.total(month) for month in figures.months]
-    step = nice_step(max(totals) / 4)
-    top = step * max(1, math.ceil(max(totals) / step))
-    plot_left = OUTER_MARGIN if rtl else AXIS_MARGIN
-    plot_right = CHART_WIDTH - (AXIS_MARGIN if rtl else OUTER_MARGIN)
-    plot_top, plot_bottom = TOP_MARGIN, CHART_HEIGHT - BOTTOM_MARGIN
-    plot_width, plot_height = plot_right - plot_left, plot_bottom - plot_top
-    slot = plot_width / len(figures.months)
-    label_every = max(1, math.ceil(len(figures.months) / 12))
-
-    bars = []
-    for index, month in enumerate(figures.months):
-        position = len(figures.months) - 1 - index if rtl else index
-        x = plot_left + position * slot
-        segments, stacked = [], 0
-        for key, label in labels.items():
-            count = figures.sign_ups[month][key]
-            if not count:
-                continue
-            height = plot_height * count / top
-            segments.append(
-                {
-                    "y": round(plot_bottom - plot_height * stacked / top - height, 2),
-                    "height": round(height, 2),
-                    "colour": colour_of(key),
-                    "text": gettext("%(month)s, %(source)s: %(count)s sign-ups")
-                    % {"month": month_label(month), "source": label, "count": count},
-                }
+    labels = [month_label(month) for month in figures.months]
+    return charts.chart(
+        id="referral-chart",
+        kind="stacked",
+        title=gettext("Sign-ups per month by how they heard of us"),
+        periods=labels,
+        series=[
+            charts.Series(
+                label,
+                [figures.sign_ups[month][key] for month in figures.months],
+                titles=[
+                    gettext("%(month)s, %(source)s: %(count)s sign-ups")
+                    % {"month": month_label(month), "source": label, "count": figures.sign_ups[month][key]}
+                    for month in figures.months
+                ],
+                colour=colour_of(key),
             )
-            stacked += count
-        bars.append(
-            {
-                "x": round(x + slot * 0.15, 2),
-                "width": round(slot * 0.7, 2),
-                "centre": round(x + slot / 2, 2),
-                "label": month_label(month) if index % label_every == 0 else "",
-                "segments": segments,
-                "text": gettext("%(month)s: %(count)s sign-ups")
-                % {"month": month_label(month), "count": totals[index]},
-            }
-        )
-    ticks = [
-        {"value": value, "y": round(plot_bottom - plot_height * value / top, 2)} for value in range(0, top + 1, step)
-    ]
-    axis_x = plot_right if rtl else plot_left
-    return {
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "bars": bars,
-        "ticks": ticks,
-        "axis_x": axis_x,
-        "tick_label_x": axis_x + 6 if rtl else axis_x - 6,
-        "tick_anchor": "start" if rtl else "end",
-        "plot_left": plot_left,
-        "plot_right": plot_right,
-        "plot_top": plot_top,
-        "plot_bottom": plot_bottom,
-        "month_label_y": plot_bottom + 18,
-        "x_title": {"x": round((plot_left + plot_right) / 2, 2), "y": CHART_HEIGHT - 8},
-        "y_title": {"x": CHART_WIDTH - 14 if rtl else 14, "y": round((plot_top + plot_bottom) / 2, 2)},
-        "legend": [{"label": label, "colour": colour_of(key)} for key, label in labels.items()],
-    }
+            for key, label in sources()
+        ],
+        x_title=gettext("Month of sign-up"),
+        y_title=gettext("Sign-ups"),
+        rtl=rtl,
+        extra_columns=[(gettext("Sign-ups"), [figures.total(month) for month in figures.months])],
+    )
 
 
 # --- The admin view -------------------------------------------------------------------------

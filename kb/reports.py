@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Max, 
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language_bidi, gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, DateFromToRangeFilter
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -23,6 +23,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from kb.models import SearchEvent
+from sitewide import charts
 from sitewide.exports import percentage, spreadsheet_safe
 
 #: The date range a report shows when none is chosen.
@@ -164,7 +165,7 @@ class SearchesWithoutResultsReportView(SearchReportView):
 
 
 class SearchSummaryReportView(SearchReportView):
-    """Searches and click-through per day, with the rate over the whole range and a bar chart."""
+    """Searches and click-through per day, with the rate over the whole range and a chart."""
 
     page_title = _("Search click-through")
     header_icon = "pick"
@@ -219,31 +220,51 @@ class SearchSummaryReportView(SearchReportView):
                 **totals,
                 "ctr": percentage(totals["clicked_searches"] / searches if searches else 0),
             }
+            context["key_figures"] = [
+                (gettext("Searches"), str(totals["searches"])),
+                (gettext("Searches with a click"), str(totals["clicked_searches"])),
+                (gettext("Click-through rate"), context["totals"]["ctr"]),
+            ]
             context["chart"] = self.chart(context["object_list"])
         return context
 
     def chart(self, rows):
-        """Bars of the shown days' click-through rates, oldest first, as SVG coordinates (0–100)."""
+        """The shown days' click-through rates, oldest first (sitewide.charts)."""
         days = sorted(rows, key=lambda row: row["day"])
         if not days:
             return None
-        width = 100 / len(days)
-        return {
-            "bars": [
-                {
-                    "x": round(index * width + width * 0.1, 3),
-                    "width": round(width * 0.8, 3),
-                    "y": round(100 - one_decimal(row["ctr"]), 1),
-                    "height": one_decimal(row["ctr"]),
-                    "label": gettext("%(day)s: %(rate)s of %(searches)s searches")
-                    % {
-                        "day": date_format(row["day"], "DATE_FORMAT"),
-                        "rate": percentage((row["ctr"] or 0) / 100),
-                        "searches": row["searches"],
-                    },
-                }
-                for index, row in enumerate(days)
+        return charts.chart(
+            id="search-chart",
+            title=gettext("Click-through rate per day, %(first)s to %(last)s (bar height: 0–100%%)")
+            % {
+                "first": date_format(days[0]["day"], "DATE_FORMAT"),
+                "last": date_format(days[-1]["day"], "DATE_FORMAT"),
+            },
+            periods=[date_format(row["day"], "DATE_FORMAT") for row in days],
+            short_periods=[date_format(row["day"], "SHORT_DATE_FORMAT") for row in days],
+            series=[
+                charts.Series(
+                    gettext("Click-through rate"),
+                    [one_decimal(row["ctr"]) for row in days],
+                    titles=[
+                        gettext("%(day)s: %(rate)s of %(searches)s searches")
+                        % {
+                            "day": date_format(row["day"], "DATE_FORMAT"),
+                            "rate": percentage((row["ctr"] or 0) / 100),
+                            "searches": row["searches"],
+                        }
+                        for row in days
+                    ],
+                )
             ],
-            "first_day": days[0]["day"],
-            "last_day": days[-1]["day"],
-        }
+            x_title=gettext("Day"),
+            y_title=gettext("Click-through rate"),
+            unit="%",
+            decimals=1,
+            y_range=(0, 100),
+            rtl=get_language_bidi(),
+            extra_columns=[
+                (gettext("Searches"), [row["searches"] for row in days]),
+                (gettext("Searches with a click"), [row["clicked_searches"] for row in days]),
+            ],
+        )

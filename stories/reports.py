@@ -5,7 +5,7 @@ unique visitors, the visitors who then opened the contact form, opened a ticket,
 question or signed up, and those sign-ups by their answer to "How did you hear about us?". The
 figures come from stories.measuring (a fixed number of queries, however many stories); listing,
 the date filter and CSV/XLSX export come from support's report base (a Wagtail ReportView); the
-chart is the same inline SVG as support's reports, with its numbers in the table too.
+chart is sitewide's (sitewide.charts, as in support's reports), with its numbers in a table too.
 
 Editors and superusers read it: anyone who may change pages (Wagtail's "change" page permission,
 which Editors and Moderators hold); "add" alone (Support agents' drafts) does not open it.
@@ -14,7 +14,7 @@ which Editors and Moderators hold); "add" alone (Support agents' drafts) does no
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language_bidi, gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters import DateFromToRangeFilter
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -25,10 +25,11 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from accounts.models import User
+from sitewide import charts
 from sitewide.exports import spreadsheet_safe
 from stories import measuring
 from support.models import Event
-from support.reports import SupportReportView, bar_chart
+from support.reports import SupportReportView
 
 #: How many of the most viewed stories the chart shows.
 CHART_STORIES = 10
@@ -170,15 +171,25 @@ class StoryReportView(SupportReportView):
 
     def chart(self):
         top = sorted(self.figures(), key=lambda story: (-story.views, story.story_id or 0))[:CHART_STORIES]
-        return bar_chart(
-            [
-                (
-                    story.title,
-                    story.views,
-                    gettext("%(story)s: %(views)s views") % {"story": story.title, "views": story.views},
+        if not top:
+            return None
+        return charts.chart(
+            id="story-chart",
+            title=str(self.chart_title),
+            periods=[story.title for story in top],
+            series=[
+                charts.Series(
+                    gettext("Views"),
+                    [story.views for story in top],
+                    titles=[
+                        gettext("%(story)s: %(views)s views") % {"story": story.title, "views": story.views}
+                        for story in top
+                    ],
                 )
-                for story in top
-            ]
+            ],
+            x_title=gettext("Story"),
+            y_title=gettext("Views"),
+            rtl=get_language_bidi(),
         )
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language_bidi, gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, DateFromToRangeFilter
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -22,6 +22,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from sitewide import charts
 from sitewide.exports import percentage, spreadsheet_safe
 from support import metrics
 from support.metrics.period import ratio
@@ -58,26 +59,13 @@ class SupportPeriodFilterSet(WagtailFilterSet):
         return queryset
 
 
-def bar_chart(points, *, maximum=None) -> dict | None:
-    """Bars for an inline SVG, in a 100×100 box: points are (label, value or None, text)."""
-    if not points:
-        return None
-    maximum = maximum or max((value or 0) for _label, value, _text in points) or 1
-    width = 100 / len(points)
-    bars = []
-    for index, (label, value, text) in enumerate(points):
-        height = round(100 * (value or 0) / maximum, 2)
-        bars.append(
-            {
-                "x": round(index * width + width * 0.1, 3),
-                "width": round(width * 0.8, 3),
-                "y": round(100 - height, 2),
-                "height": height,
-                "label": label,
-                "text": text,
-            }
-        )
-    return {"bars": bars, "first": points[0][0], "last": points[-1][0]}
+def period_labels(starts, bucket: str) -> tuple[list[str], list[str]]:
+    """(full, short) labels of the buckets starting on ``starts``: the table and hover texts
+    name the whole date, the x axis a short one (a month by its name and year)."""
+    if bucket == "month":
+        labels = [date_format(start, "YEAR_MONTH_FORMAT") for start in starts]
+        return labels, labels
+    return [day(start) for start in starts], [date_format(start, "SHORT_DATE_FORMAT") for start in starts]
 
 
 class SupportReportView(ReportView):
@@ -92,6 +80,8 @@ class SupportReportView(ReportView):
     paginate_by = 100
     #: Shown above the chart: what the chart's bars are.
     chart_title = ""
+    #: The element id of the chart (unique on the page).
+    chart_id = "support-chart"
 
     def get_filterset_kwargs(self):
         kwargs = super().get_filterset_kwargs()
@@ -139,11 +129,26 @@ class SupportReportView(ReportView):
         return context
 
     def summary(self) -> list[tuple[str, str]]:
-        """(label, value) pairs shown above the table."""
+        """(label, value) pairs shown as key-figure cards above the chart."""
         return []
 
-    def chart(self):
+    def chart(self) -> charts.ChartLayout | None:
+        """The chart above the table (sitewide.charts), or None."""
         return None
+
+    def trend_chart(self, starts, series: list[charts.Series], **options) -> charts.ChartLayout | None:
+        """A chart of ``series`` over the buckets starting on ``starts``, in the admin's direction."""
+        full, short = period_labels(starts, self.bucket)
+        return charts.chart(
+            id=self.chart_id,
+            title=str(self.chart_title),
+            periods=full,
+            short_periods=short,
+            series=series,
+            x_title=gettext("Period from"),
+            rtl=get_language_bidi(),
+            **options,
+        )
 
 
 def _local_day(moment):
@@ -223,17 +228,25 @@ class DeflectionReportView(SupportReportView):
 
     def chart(self):
         buckets = self.figures()[Event.Flow.CONTACT].buckets
-        return bar_chart(
+        rates = [None if bucket.implicit_rate is None else 100 * bucket.implicit_rate for bucket in buckets]
+        return self.trend_chart(
+            [bucket.start for bucket in buckets],
             [
-                (
-                    bucket.start,
-                    bucket.implicit_rate,
-                    gettext("%(day)s: %(rate)s of %(visits)s visits")
-                    % {"day": day(bucket.start), "rate": percentage(bucket.implicit_rate), "visits": bucket.visits},
+                charts.Series(
+                    gettext("Deflection rate"),
+                    rates,
+                    titles=[
+                        gettext("%(day)s: %(rate)s of %(visits)s visits")
+                        % {"day": day(bucket.start), "rate": percentage(bucket.implicit_rate), "visits": bucket.visits}
+                        for bucket in buckets
+                    ],
                 )
-                for bucket in buckets
             ],
-            maximum=1,
+            y_title=gettext("Deflection rate"),
+            unit="%",
+            decimals=1,
+            y_range=(0, 100),
+            extra_columns=[(gettext("Visits shown suggestions"), [bucket.visits for bucket in buckets])],
         )
 
 
@@ -283,21 +296,31 @@ class SelfServiceReportView(SupportReportView):
         ]
 
     def chart(self):
-        return bar_chart(
+        buckets = self.figures().buckets
+        return self.trend_chart(
+            [row.start for row in buckets],
             [
-                (
-                    row.start,
-                    row.score,
-                    gettext("%(day)s: %(score)s (%(visitors)s visitors, %(writers)s wrote in)")
-                    % {
-                        "day": day(row.start),
-                        "score": decimal(row.score),
-                        "visitors": row.help_center_visitors,
-                        "writers": row.ticket_visitors,
-                    },
+                charts.Series(
+                    gettext("Self-service score"),
+                    [row.score for row in buckets],
+                    titles=[
+                        gettext("%(day)s: %(score)s (%(visitors)s visitors, %(writers)s wrote in)")
+                        % {
+                            "day": day(row.start),
+                            "score": decimal(row.score),
+                            "visitors": row.help_center_visitors,
+                            "writers": row.ticket_visitors,
+                        }
+                        for row in buckets
+                    ],
                 )
-                for row in self.figures().buckets
-            ]
+            ],
+            y_title=gettext("Self-service score"),
+            decimals=2,
+            extra_columns=[
+                (gettext("Help-center visitors"), [row.help_center_visitors for row in buckets]),
+                (gettext("Visitors who opened a ticket"), [row.ticket_visitors for row in buckets]),
+            ],
         )
 
 
@@ -411,7 +434,17 @@ class ArticleResolutionReportView(SupportReportView):
     def chart(self):
         top = sorted(self.figures(), key=lambda row: (-row.resolutions, row.article_id))[:10]
         top = [row for row in top if row.resolutions]
-        return bar_chart([(row.title, row.resolutions, f"{row.title}: {row.resolutions}") for row in top])
+        if not top:
+            return None
+        return charts.chart(
+            id=self.chart_id,
+            title=str(self.chart_title),
+            periods=[row.title or "—" for row in top],
+            series=[charts.Series(gettext("Resolutions"), [row.resolutions for row in top])],
+            x_title=gettext("Article"),
+            y_title=gettext("Resolutions"),
+            rtl=get_language_bidi(),
+        )
 
 
 class ContentGapsReportView(SupportReportView):

@@ -148,12 +148,15 @@ ELEMENT_ATTRIBUTES = {
     }.items()
 }
 
-#: SVG elements the site draws (icons) and the attributes they may carry.
-SVG_ELEMENTS = frozenset("svg g path circle ellipse line polyline polygon rect title desc use symbol defs".split())
+#: SVG elements the site draws (icons, sitewide.charts) and the attributes they may carry.
+SVG_ELEMENTS = frozenset(
+    "svg g path circle ellipse line polyline polygon rect title desc use symbol defs text pattern".split()
+)
 SVG_ATTRIBUTES = frozenset(
     "class clip-rule cx cy d fill fill-opacity fill-rule focusable height href id opacity points preserveAspectRatio "
     "r role rx ry stroke stroke-dasharray stroke-linecap stroke-linejoin stroke-opacity stroke-width style transform "
-    "version vector-effect viewBox width x x1 x2 y y1 y2".split()
+    "version vector-effect viewBox width x x1 x2 y y1 y2 "
+    "dy font-size font-weight patternUnits tabindex text-anchor".split()
 ) | {f"{{{XLINK}}}href", f"{{{XMLNS}}}xmlns", f"{{{XMLNS}}}xlink"}
 
 #: WAI-ARIA 1.2 states and properties.

@@ -123,7 +123,7 @@ def test_the_click_through_summary_gives_each_day_and_the_whole_range(editor, ev
         (yesterday, 3, 1, 1),
     ]
     assert response.context["totals"] == {"searches": 7, "clicked_searches": 3, "ctr": "42.9%"}
-    assert response.content.decode().count("<rect ") == 2
+    assert response.content.decode().count("data-chart-mark") == 2  # a bar per day
 
 
 def test_a_report_exports_its_rows_as_csv(editor, events):

@@ -107,6 +107,6 @@ def test_the_deflection_report_counts_a_visit_confirmed_solved_in_the_contact_fl
     expect(summary).to_contain_text("Contact visits shown suggestions")
     figures = summary.locator("[data-figure]").all_inner_texts()
     assert figures[:3] == ["2", "100%", "50%"]
-    expect(page.locator("svg[role='img'] title").first).to_have_text(
+    expect(page.locator("[data-support-chart] svg > title").first).to_have_text(
         "Contact visits without a ticket, per period (bar height: 0–100%)"
     )

@@ -89,9 +89,9 @@ def test_a_right_to_left_admin_mirrors_the_chart(client, settings):
 
     chart = client.get(NPS).context["chart"]
 
-    last = chart["points"][-1]
-    assert last["x"] < chart["points"][0]["x"]
-    assert chart["axis_x"] > chart["width"] / 2
+    months = chart.series[0].marks
+    assert float(months[-1].cx) < float(months[0].cx)
+    assert float(chart.y_axis_x) > chart.width / 2
 
 
 def test_the_export_has_the_figures_per_segment_and_safe_cells(agent, settings):
