@@ -8,12 +8,19 @@ was really saved.
 from django.db import transaction
 
 from customer_voice.services.surveys import ask_csat
+from support.customer_tickets import has_support_reply
 from support.signals import ticket_solved
 
 
-def ask_satisfaction_on_solved(sender, ticket, user=None, **kwargs):
+def ask_satisfaction_on_solved(sender, ticket, user=None, by_requester=False, **kwargs):
     """The transactional "Your request is solved" email with its good/bad question; every
-    requester gets it, no feedback opt-in is needed (see ask_csat)."""
+    requester gets it, no feedback opt-in is needed (see ask_csat).
+
+    A requester who marked the request solved themselves before anyone from support answered
+    is not asked: there was no support to rate.
+    """
+    if by_requester and not has_support_reply(ticket):
+        return
     transaction.on_commit(lambda: ask_csat(ticket))
 
 

@@ -4,6 +4,10 @@
 name), and a visit that already has events or a ticket is left as it is. Everything is written
 through the same services the site uses (record_event, open_ticket), backdated over the last
 two weeks; votes are rows made directly, since casting one needs a reader's request.
+
+member@example.com (when the demo accounts exist) gets a few requests of their own in "My
+requests": an open one, a pending one with an agent's reply (and an internal note the customer
+never sees), and a solved one; each is made once, found again by its subject.
 """
 
 import hashlib
@@ -15,7 +19,7 @@ from django.utils import timezone
 from kb.models import ArticlePage
 from kb.search.visibility import ARTICLE_LABEL
 from support.events import record_event
-from support.models import ArticleVote, Event, Ticket
+from support.models import ArticleVote, Event, Ticket, TicketMessage
 from support.tickets import open_ticket
 
 #: (name, language, days ago, query typed on the contact form, what happened next)
@@ -43,6 +47,38 @@ DEMO_TICKET_DETAILS = {
 }
 #: Demo tickets an agent has already resolved with the article that was suggested.
 RESOLVED_WITH_ARTICLE = {"battery-ticket", "backup-ticket"}
+#: member@example.com's own requests: (subject, description, days ago, status, thread after the
+#: description as (author, hours after opening, body); author "agent", "note" (an agent's
+#: internal note) or "customer").
+MEMBER_REQUESTS = [
+    (
+        "Export my calendar to another computer",
+        "I am moving to a new laptop. How do I take my calendar events with me?",
+        12,
+        Ticket.Status.SOLVED,
+        [
+            ("agent", 3, "In Calendar choose Export, save the .ics file and import it on the new laptop."),
+            ("customer", 20, "That worked, thank you!"),
+        ],
+    ),
+    (
+        "Wi-Fi disconnects after the update",
+        "Since yesterday's update my laptop drops the wireless connection every few minutes.",
+        4,
+        Ticket.Status.PENDING,
+        [
+            ("note", 1, "Probably the power-saving regression of the new driver; ask for the adapter model."),
+            ("agent", 2, "Sorry about that. Which wireless adapter does your laptop have? Settings > About lists it."),
+        ],
+    ),
+    (
+        "Printer shows as offline",
+        "My network printer shows as offline although it prints from my phone.",
+        1,
+        Ticket.Status.OPEN,
+        [],
+    ),
+]
 #: Readers who voted on the most-read articles: (helpful, reason).
 DEMO_VOTES = [(True, ""), (True, ""), (True, ""), (False, "unclear"), (True, ""), (False, "outdated")]
 
@@ -120,7 +156,46 @@ def load_demo_support() -> int:
                     at=resolved_at,
                 )
     _load_demo_reading(now)
+    _load_member_requests(now, agent)
     return added
+
+
+def _load_member_requests(now, agent) -> None:
+    """member@example.com's requests in several states (each once), for "My requests"."""
+    member = get_user_model().objects.filter(email="member@example.com").first()
+    if member is None:
+        return
+    for subject, description, days_ago, status, thread in MEMBER_REQUESTS:
+        if Ticket.objects.filter(requester=member, subject=subject).exists():
+            continue
+        opened = now - timedelta(days=days_ago)
+        ticket = open_ticket(
+            subject=subject, description=description, email=member.email, language="en", requester=member,
+            notify=False, at=opened,
+        ).ticket  # fmt: skip
+        last, first_response = opened, None
+        for author, hours, body in thread:
+            at = opened + timedelta(hours=hours)
+            from_customer = author == "customer"
+            TicketMessage.objects.create(
+                ticket=ticket,
+                author=member if from_customer else agent,
+                body=body,
+                is_from_customer=from_customer,
+                is_internal=author == "note",
+                emailed_at=at if author == "agent" else None,
+                created_at=at,
+            )
+            if author != "note":
+                last = at
+            if author == "agent" and first_response is None:
+                first_response = at
+        Ticket.objects.filter(pk=ticket.pk).update(
+            status=status,
+            first_response_at=first_response,
+            solved_at=last if status == Ticket.Status.SOLVED else None,
+            updated_at=last,
+        )
 
 
 def _load_demo_reading(now) -> None:

@@ -1,7 +1,10 @@
 """Signal receivers of the support app, connected in SupportConfig.ready."""
 
+from allauth.account.signals import email_confirmed
+
 from kb.signals import article_viewed
 from sitewide.reader import reader_of
+from support.customer_tickets import on_email_confirmed
 from support.events import record_event
 from support.models import Event
 from support.visits import clean_visit_id
@@ -25,3 +28,5 @@ def record_article_view(sender, page, request, **kwargs):
 
 def connect():
     article_viewed.connect(record_article_view, dispatch_uid="support.record_article_view")
+    # Tickets opened while logged out join the account once it verifies their address.
+    email_confirmed.connect(on_email_confirmed, dispatch_uid="support.join_tickets_on_email_confirmed")

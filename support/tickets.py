@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from support.customer_tickets import verified_account
 from support.events import record_event
 from support.journey import capture_journey
 from support.models import Event, Ticket, TicketMessage
@@ -66,8 +67,11 @@ def open_ticket(
 
     The caller has validated the input (support.forms.ContactForm): one-line subject, bounded
     lengths, a valid email address. ``notify=False`` sends no email and ``at``
-    backdates the ticket (demo data).
+    backdates the ticket (demo data). Without a ``requester`` (logged out), the ticket joins the
+    account that has verified ``email``, if any (support.customer_tickets.verified_account).
     """
+    if requester is None:
+        requester = verified_account(email)
     digest = submission_digest(
         visit_id=visit_id,
         visitor_id=visitor_id,

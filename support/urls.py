@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from support import views
+from support import views, views_requests
 
 app_name = "support"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("articles/<int:page_id>/solved/", views.solved, name="solved"),
     path("articles/<int:page_id>/open/", views.open_suggestion, name="open_suggestion"),
     path("answers/open/", views.open_result, name="open_result"),
+    path("requests/", views_requests.my_requests, name="my_requests"),
+    path("requests/<str:reference>/", views_requests.request_detail, name="request"),
+    path("requests/<str:reference>/solved/", views_requests.mark_solved, name="request_solved"),
 ]

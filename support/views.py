@@ -213,7 +213,9 @@ def contact_thanks(request, token):
             ticket_id = None
         if isinstance(ticket_id, int):
             ticket = (
-                Ticket.objects.filter(pk=ticket_id, visitor_id=visitor_id).only("reference", "requester_email").first()
+                Ticket.objects.filter(pk=ticket_id, visitor_id=visitor_id)
+                .only("reference", "requester_email", "requester_id")
+                .first()
             )
     return render(request, "support/contact_thanks.html", {"ticket": ticket})
 

@@ -9,9 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+from support import customer_tickets
 from support.actions import audit
+from support.feedback_panel import ArticlePageViewSet
+from support.feedback_report import FeedbackReportView, can_see_feedback
 from support.panels import SupportPanel
 from support.reports import REPORTS
+from support.response_times_report import ResponseTimesReportView
 from support.viewsets import SUPPORT_MENU_HOOK, TicketViewSet
 
 #: Opens the reports and the dashboard panel (given to Support agents by support's migrations).
@@ -21,6 +25,7 @@ REPORT_PERMISSION = "support.view_event"
 @hooks.register("register_log_actions")
 def register_ticket_log_actions(actions):
     audit.register(actions)
+    customer_tickets.register_log_actions(actions)
 
 
 @hooks.register("register_admin_viewset")
@@ -44,6 +49,16 @@ def register_support_report_urls():
             path(route, view.as_view(), name=name),
             path(f"{route}results/", view.as_view(results_only=True), name=f"{name}_results"),
         ]
+    urlpatterns += [
+        path("response-times/", ResponseTimesReportView.as_view(), name="response_times"),
+        path(
+            "response-times/results/",
+            ResponseTimesReportView.as_view(results_only=True),
+            name="response_times_results",
+        ),
+        path("feedback/", FeedbackReportView.as_view(), name="feedback"),
+        path("feedback/results/", FeedbackReportView.as_view(results_only=True), name="feedback_results"),
+    ]
     return [path("support/reports/", include((urlpatterns, "support_reports")))]
 
 
@@ -69,6 +84,36 @@ for index in range(len(REPORTS)):
     hooks.register(SUPPORT_MENU_HOOK, SupportReportsMenuItems(index))
 
 
+@hooks.register(SUPPORT_MENU_HOOK)
+def register_response_times_menu_item():
+    """First-response and resolution times (support.response_times_report), after the other reports."""
+    return SupportReportMenuItem(
+        _("Response times"),
+        reverse("support_reports:response_times"),
+        name="support-response-times",
+        icon_name="time",
+        order=200 + len(REPORTS),
+    )
+
+
+class FeedbackReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_see_feedback(request.user)
+
+
+@hooks.register(SUPPORT_MENU_HOOK)
+def register_feedback_report_menu_item():
+    """The "Why it didn't help" report (support.feedback_report): also for editors, who act on it."""
+    url = reverse("support_reports:feedback")
+    return FeedbackReportMenuItem(_("Why it didn't help"), url, name="support-feedback", icon_name="comment", order=290)
+
+
+@hooks.register("register_admin_viewset")
+def register_article_editor_with_feedback():
+    """Articles' page editor with the "Why it didn't help" side panel (support.feedback_panel)."""
+    return ArticlePageViewSet()
+
+
 @hooks.register("construct_homepage_panels")
 def add_support_panel(request, panels):
     if request.user.has_perm(REPORT_PERMISSION):
@@ -79,4 +124,4 @@ def add_support_panel(request, panels):
 def register_support_permissions():
     """Lets administrators grant the reports to more groups in Settings › Groups (the inbox's
     ticket permissions are registered by its viewset)."""
-    return Permission.objects.filter(content_type__app_label="support", codename="view_event")
+    return Permission.objects.filter(content_type__app_label="support", codename__in=["view_event", "view_articlevote"])

@@ -114,6 +114,8 @@ class World:
     visitor_id: str
     visit_id: str
     thanks_token: str
+    #: The member's own ticket (My requests).
+    ticket_reference: str
     email_key: str
     reset_uid: str
     reset_key: str
@@ -203,6 +205,7 @@ def build_world() -> World:
         visitor_id=visitor_id,
         visit_id=uuid.uuid4().hex,
         thanks_token=signing.dumps(ticket.pk, salt=f"{THANKS_SALT}:{visitor_id}"),
+        ticket_reference=ticket.reference,
         email_key=EmailConfirmationHMAC(unverified).key,
         reset_uid=user_pk_to_url_str(member),
         reset_key=default_token_generator.make_token(member),
@@ -255,6 +258,8 @@ REAL_KWARGS = {
     "support:vote": lambda w: {"page_id": w.article.pk},
     "support:solved": lambda w: {"page_id": w.article.pk},
     "support:open_suggestion": lambda w: {"page_id": w.article.pk},
+    "support:request": lambda w: {"reference": w.ticket_reference},
+    "support:request_solved": lambda w: {"reference": w.ticket_reference},
     "forum:category": lambda w: {"slug": w.forum_category.slug},
     "forum:topic_short": lambda w: {"pk": w.topic.pk},
     "forum:topic": lambda w: {"pk": w.topic.pk, "slug": w.topic.slug},
@@ -352,6 +357,7 @@ REAL_DATA = {
         {"helpful": "no", "reason": "outdated", "comment": "Old.", "revision": "1", "from_contact": w.visit_id},
     ),
     "support:solved": lambda w: ("post", {"from_contact": w.visit_id}),
+    "support:request": lambda w: ("post", {"body": "Still broken."}),
     "kb:search": lambda w: ("get", {"q": "password", "page": "2"}),
     "kb:search_click": lambda w: ("get", {"e": "1", "r": "1", "to": w.article.get_url()}),
     "suggest": lambda w: ("get", {"q": "passw", "lang": "en"}),

@@ -208,6 +208,8 @@ RATE_LIMITS = {"search": (60, 60), "suggest": (120, 60), "vote": (30, 60), "cont
 RATE_LIMITS["page_password"] = (5, 5 * 60)
 #: Stories customers propose (stories.views_submissions), per client.
 RATE_LIMITS["story_submission"] = (10, 10 * 60)
+#: Replies and "mark as solved" on a customer's own request (support.views_requests), per client.
+RATE_LIMITS["support_reply"] = (20, 10 * 60)
 #: Client addresses never rate-limited: a load balancer's health checks, a benchmark client.
 RATE_LIMIT_EXEMPT_ADDRESSES = env_list("RATE_LIMIT_EXEMPT_ADDRESSES")
 # Filters combine with AND (haystack's default); the search service itself builds the any-term
