@@ -8,8 +8,10 @@ everywhere at once.
   of its groups.
 * A topic is visible when it is not deleted, not hidden, and its category is visible; a topic
   whose opening post is held for approval is visible only to its author (and moderators).
-* Moderators (staff, superusers and the "Community moderators" group) see every category and
-  hidden topics too; nobody sees a deleted topic.
+* Moderators (staff, superusers and the "Community moderators" group) see hidden and held topics
+  too, but only in the categories they may read as members: moderating the forum gives no way
+  into a restricted category (the council's). Superusers, who administer the whole site, see
+  every category. Nobody sees a deleted topic.
 """
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
@@ -32,15 +34,16 @@ def is_moderator(user) -> bool:
 
 
 def visible_categories(user) -> QuerySet:
-    if is_moderator(user):
+    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
         return Category.objects.all()
     return categories_by_membership(user)
 
 
 def categories_by_membership(user) -> QuerySet:
     """The categories ``user`` may read as a member, moderator powers aside: the public ones and
-    those restricted to one of their groups. A moderator outside the council's group is not
-    counted the council's posts (forum.services.moderation.pending_count)."""
+    those restricted to one of their groups. A moderator outside the council's group neither sees
+    nor counts nor acts on the council's posts in the review queue
+    (forum.services.moderation.reviewable_posts)."""
     restriction = Category.restricted_to.through.objects.filter(category_id=OuterRef("pk"))
     allowed = Q(~Exists(restriction))
     if user is not None and user.is_authenticated and user.is_active:
@@ -48,12 +51,21 @@ def categories_by_membership(user) -> QuerySet:
     return Category.objects.filter(allowed)
 
 
+def opening_post_held(topic="pk") -> Exists:
+    """True for a topic whose opening post waits for a moderator: a condition or an annotation
+    (``is_held``, the listings' "Waiting for a moderator" badge) in the query itself. ``topic``
+    names the topic's id in the outer query ("topic" in a query of posts)."""
+    return Exists(Post.objects.filter(topic=OuterRef(topic), position=1, is_approved=False))
+
+
 def visible_topics(user) -> QuerySet:
     topics = Topic.objects.filter(deleted_at__isnull=True)
     if is_moderator(user):
-        return topics
+        if user.is_superuser:
+            return topics
+        return topics.filter(category__in=visible_categories(user))
     topics = topics.filter(is_hidden=False, category__in=visible_categories(user))
-    held = Exists(Post.objects.filter(topic=OuterRef("pk"), position=1, is_approved=False))
+    held = opening_post_held()
     if user is not None and user.is_authenticated:
         return topics.filter(~held | Q(author=user))
     return topics.filter(~held)

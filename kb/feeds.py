@@ -10,7 +10,6 @@ what a reader cannot tell from a broken one.
 
 from dataclasses import dataclass
 
-from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from kb.languages import Fallback, fallback_for
 from kb.models import ArticlePage, HelpCenterPage
 from kb.visibility import visible_pages
+from sitewide.feeds import SiteAddressFeed
 
 FEED_SIZE = 30
 
@@ -34,7 +34,7 @@ class FeedLanguage:
         return self.fallback.shown if self.fallback else self.language
 
 
-class LatestArticlesRssFeed(Feed):
+class LatestArticlesRssFeed(SiteAddressFeed):
     def get_object(self, request, *args, **kwargs):
         self.request = request
         language = get_language()

@@ -8,19 +8,19 @@ stories are not translated one for one).
 
 from datetime import datetime, time
 
-from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kb.visibility import visible_pages
+from sitewide.feeds import SiteAddressFeed
 from stories.models import StoryIndexPage, StoryPage
 
 FEED_SIZE = 30
 
 
-class LatestStoriesRssFeed(Feed):
+class LatestStoriesRssFeed(SiteAddressFeed):
     def get_object(self, request, *args, **kwargs):
         self.request = request
         return get_language()

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,12 +130,35 @@ def flag_post(user, post, reason, note="") -> Flag:
     return flag
 
 
-def flagged_posts():
-    """The review queue: posts with open flags, most flagged first, each with its open flags
-    (``open_flags``, flagger included) and counts, in a constant number of queries."""
+def reviewable_posts(moderator) -> QuerySet:
+    """The posts ``moderator`` may review: those in the categories they read as a member
+    (forum.permissions.categories_by_membership), none for anyone who is not a moderator.
+
+    The one rule for the review queue: its lists, its counts, the header's pending number and
+    every post action read it, so a moderator outside the council never sees, counts or acts on
+    a post of the council's private categories (the filter is a subquery of the listing's own
+    query: it costs no query of its own).
+    """
+    if not is_moderator(moderator):
+        return Post.objects.none()
+    return Post.objects.filter(topic__category__in=categories_by_membership(moderator))
+
+
+def require_reviewable(moderator, post) -> None:
+    """Refuse a moderator's action on a post outside the categories they read as a member."""
+    require_moderator(moderator)
+    if not reviewable_posts(moderator).filter(pk=post.pk).exists():
+        raise NotAllowed(_("Only moderators who can read this category can do this."))
+
+
+def flagged_posts(moderator):
+    """The review queue: posts with open flags that ``moderator`` may review, most flagged
+    first, each with its open flags (``open_flags``, flagger included) and counts, in a
+    constant number of queries."""
     open_flag = Q(flags__resolved_at__isnull=True)
     return (
-        Post.objects.annotate(
+        reviewable_posts(moderator)
+        .annotate(
             open_flag_count=Count("flags", filter=open_flag),
             flagger_count=Count("flags__flagger", filter=open_flag, distinct=True),
             first_flagged_at=Min("flags__created_at", filter=open_flag),
@@ -153,10 +176,11 @@ def flagged_posts():
     )
 
 
-def held_posts():
-    """Posts waiting for approval, oldest first."""
+def held_posts(moderator):
+    """Posts waiting for approval that ``moderator`` may review, oldest first."""
     return (
-        Post.objects.filter(is_approved=False, deleted_at__isnull=True, topic__deleted_at__isnull=True)
+        reviewable_posts(moderator)
+        .filter(is_approved=False, deleted_at__isnull=True, topic__deleted_at__isnull=True)
         .select_related("topic", "topic__category", "author")
         .order_by("created_at", "pk")
     )
@@ -173,16 +197,12 @@ def pending_count(moderator) -> int:
         return 0
     open_flags = Flag.objects.filter(post=OuterRef("pk"), resolved_at__isnull=True)
     held = Q(is_approved=False, deleted_at__isnull=True, topic__deleted_at__isnull=True)
-    return (
-        Post.objects.filter(held | Q(Exists(open_flags)))
-        .filter(topic__category__in=categories_by_membership(moderator))
-        .count()
-    )
+    return reviewable_posts(moderator).filter(held | Q(Exists(open_flags))).count()
 
 
 def dismiss_flags(moderator, post, reason="") -> int:
     """The post is fine: close its open flags, and show it again if the flags alone hid it."""
-    require_moderator(moderator)
+    require_reviewable(moderator, post)
     reason = checked_note(reason)
     with transaction.atomic():
         dismissed = _resolve_flags(post, moderator, Flag.Resolution.DISMISSED)
@@ -213,7 +233,7 @@ def dismiss_flags(moderator, post, reason="") -> int:
 
 
 def _check_post(moderator, post) -> None:
-    require_moderator(moderator)
+    require_reviewable(moderator, post)
     if post.deleted_at is not None:
         raise ActionRefused(_("This post was deleted."))
 

@@ -16,6 +16,7 @@ from forum.permissions import (
     can_view_topic,
     is_moderator,
     last_visible_position,
+    opening_post_held,
     visible_categories,
     visible_topics,
 )
@@ -44,8 +45,11 @@ def _topic_counts(user):
 
 
 def _with_read_positions(topics, user):
+    """The topics as listed to ``user``: with the position they have read up to and, for those
+    who may see held topics at all (their author, moderators), ``is_held``, in the same query."""
     if not user.is_authenticated:
         return topics
+    topics = topics.annotate(is_held=opening_post_held())
     state = TopicReadState.objects.filter(user=user, topic=OuterRef("pk")).values("last_read_position")[:1]
     return topics.annotate(last_read_position=Subquery(state))
 
@@ -198,6 +202,8 @@ def member_page(request, pk):
     topics = visible_topics(request.user)
     posts = (
         Post.objects.filter(author=member, topic__in=topics, deleted_at__isnull=True, is_hidden=False, is_approved=True)
+        # A reply in a topic still held is listed only to those who see held topics: badged.
+        .annotate(is_held=opening_post_held("topic"))
         .select_related("topic")
         .order_by("-created_at")[:20]
     )

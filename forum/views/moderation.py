@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from forum.models import Category, Flag, MemberRestriction, ModerationAction, Post, Topic
 from forum.models.moderation import MAX_NOTE_CHARACTERS, suspension_of
-from forum.permissions import can_see_post, is_moderator, visible_topics
+from forum.permissions import can_see_post, categories_by_membership, is_moderator, visible_topics
 from forum.services import ActionRefused, NotAllowed
 from forum.services import moderation as services
 from forum.views import browsing
@@ -126,12 +127,13 @@ class FlaggedPost:
 
 @moderator_required
 def queue_view(request):
-    """Open flags grouped by post (most flagged first) and the posts held for approval.
+    """Open flags grouped by post (most flagged first) and the posts held for approval, of the
+    categories this moderator reads as a member (services.reviewable_posts).
 
     The number of queries does not depend on how many flags there are.
     """
-    page = Paginator(services.flagged_posts(), FLAGGED_POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    held = list(services.held_posts()[:HELD_POSTS_SHOWN])
+    page = Paginator(services.flagged_posts(request.user), FLAGGED_POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    held = list(services.held_posts(request.user)[:HELD_POSTS_SHOWN])
     authors = {post.author_id for post in page} | {post.author_id for post in held}
     suspended_ids = set(
         MemberRestriction.objects.in_force().filter(user_id__in=authors - {None}).values_list("user_id", flat=True)
@@ -162,7 +164,9 @@ POST_ACTIONS = {
 def post_action_view(request, pk, action):
     if action not in POST_ACTIONS:
         raise Http404
-    post = _get(Post.objects.select_related("topic", "topic__category", "author"), pk)
+    # A post outside the categories this moderator reads as a member is not found: its id says
+    # nothing about it, as the queue showed nothing of it.
+    post = _get(services.reviewable_posts(request.user).select_related("topic", "topic__category", "author"), pk)
     moderator, reason = request.user, _reason(request)
     if action == "dismiss":
         services.dismiss_flags(moderator, post, reason)
@@ -363,7 +367,9 @@ def unsuspend_view(request, pk):
 
 @moderator_required
 def log_view(request):
-    """The audit log, newest first."""
-    actions = ModerationAction.objects.select_related("moderator", "topic", "post", "member")
+    """The audit log, newest first: actions on the topics of categories this moderator reads as
+    a member (as the queue), and those on no topic (suspensions)."""
+    readable = Q(topic__isnull=True) | Q(topic__category__in=categories_by_membership(request.user))
+    actions = ModerationAction.objects.filter(readable).select_related("moderator", "topic", "post", "member")
     page = Paginator(actions, LOG_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "forum/moderation/log.html", {"page_obj": page, "actions": page})

@@ -189,7 +189,7 @@ def test_the_queue_groups_open_flags_by_post_most_flagged_first():
         moderation.flag_post(make_member(), third, reason)
     moderation.flag_post(make_member(), first, Flag.Reason.OTHER)
     moderation.dismiss_flags(make_moderator(), first)
-    queue = list(moderation.flagged_posts())
+    queue = list(moderation.flagged_posts(make_moderator()))
     assert [(post.pk, post.open_flag_count, post.flagger_count) for post in queue] == [
         (third.pk, 2, 2),
         (second.pk, 1, 1),

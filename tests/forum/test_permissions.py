@@ -47,9 +47,20 @@ def test_a_hidden_topic_is_seen_by_moderators_only():
     assert can_view_topic(make_moderator(), topic)
 
 
-def test_moderators_see_every_category(insiders):
+def test_moderators_see_a_restricted_category_only_as_its_members_do_and_superusers_see_every_one(insiders):
+    """Moderating the forum is no way into the council: a moderator outside the restricting group
+    sees neither the category nor its topics, hidden or not."""
     category = make_category(restricted_to=[insiders])
-    assert can_view_category(make_moderator(), category)
+    topic = make_topic(category=category, is_hidden=True)
+    outside, inside = make_moderator(), make_moderator()
+    inside.groups.add(insiders)
+    assert not can_view_category(outside, category)
+    assert topic not in visible_topics(outside)
+    assert can_view_category(inside, category)
+    assert topic in visible_topics(inside)
+    administrator = make_member(is_superuser=True)
+    assert can_view_category(administrator, category)
+    assert topic in visible_topics(administrator)
 
 
 def test_nobody_sees_a_deleted_topic():
