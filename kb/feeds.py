@@ -36,7 +36,6 @@ class FeedLanguage:
 
 class LatestArticlesRssFeed(SiteAddressFeed):
     def get_object(self, request, *args, **kwargs):
-        self.request = request
         language = get_language()
         # Feed readers fetch without a session: public articles only decide, as they are listed.
         return FeedLanguage(language, fallback_for(ArticlePage.objects.all(), language, None))
@@ -51,7 +50,7 @@ class LatestArticlesRssFeed(SiteAddressFeed):
 
     def link(self, obj):
         home = visible_pages(HelpCenterPage.objects.all()).filter(locale__language_code=obj.language).first()
-        return home.get_url(self.request) if home else "/"
+        return home.get_url() if home else "/"
 
     def description(self, obj):
         if obj.fallback:
@@ -77,7 +76,7 @@ class LatestArticlesRssFeed(SiteAddressFeed):
         return item.summary
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return item.get_url()
 
     def item_pubdate(self, item):
         return item.first_published_at

@@ -22,7 +22,6 @@ FEED_SIZE = 30
 
 class LatestStoriesRssFeed(SiteAddressFeed):
     def get_object(self, request, *args, **kwargs):
-        self.request = request
         return get_language()
 
     def get_feed(self, obj, request):
@@ -35,7 +34,7 @@ class LatestStoriesRssFeed(SiteAddressFeed):
 
     def link(self, obj):
         story_index = visible_pages(StoryIndexPage.objects.filter(locale__language_code=obj)).first()
-        return story_index.get_url(self.request) if story_index else "/"
+        return story_index.get_url() if story_index else "/"
 
     def description(self, obj):
         return _("How customers solved their problems with our products.")
@@ -56,7 +55,7 @@ class LatestStoriesRssFeed(SiteAddressFeed):
         return item.summary
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return item.get_url()
 
     def item_pubdate(self, item):
         return timezone.make_aware(datetime.combine(item.publish_date, time.min))
