@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from forum.models import Category, Flag, MemberRestriction, ModerationAction, Post, Topic
 from forum.models.moderation import MAX_NOTE_CHARACTERS, suspension_of
-from forum.permissions import can_see_post, categories_by_membership, is_moderator, visible_topics
+from forum.permissions import can_see_post, categories_by_membership, is_moderator, visible_categories, visible_topics
 from forum.services import ActionRefused, NotAllowed
 from forum.services import moderation as services
 from forum.views import browsing
@@ -196,8 +196,10 @@ TOPIC_MESSAGES = {
 }
 
 
-def _topic(pk) -> Topic:
-    return _get(Topic.objects.filter(deleted_at__isnull=True).select_related("category", "author"), pk)
+def _topic(pk, moderator) -> Topic:
+    """A topic the moderator may see (hidden ones too): one in a category they cannot read as a
+    member (the council's) is not found, as for any reader outside it."""
+    return _get(visible_topics(moderator).select_related("category", "author"), pk)
 
 
 @require_POST
@@ -206,7 +208,7 @@ def _topic(pk) -> Topic:
 def topic_tool_view(request, pk, tool):
     if tool not in services.TOPIC_TOOLS:
         raise Http404
-    topic = _topic(pk)
+    topic = _topic(pk, request.user)
     services.set_topic_state(request.user, topic, tool, _reason(request))
     messages.success(request, TOPIC_MESSAGES[tool])
     return redirect(_next_url(request, topic.get_absolute_url()))
@@ -216,15 +218,15 @@ class MoveForm(forms.Form):
     category = forms.ModelChoiceField(label=gettext_lazy("Move to"), queryset=Category.objects.all())
     reason = forms.CharField(label=gettext_lazy("Reason (optional)"), required=False, max_length=MAX_NOTE_CHARACTERS)
 
-    def __init__(self, *args, topic, **kwargs):
+    def __init__(self, *args, topic, moderator, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.exclude(pk=topic.category_id)
+        self.fields["category"].queryset = visible_categories(moderator).exclude(pk=topic.category_id)
 
 
 @moderator_required
 def move_view(request, pk):
-    topic = _topic(pk)
-    form = MoveForm(request.POST if request.method == "POST" else None, topic=topic)
+    topic = _topic(pk, request.user)
+    form = MoveForm(request.POST if request.method == "POST" else None, topic=topic, moderator=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -249,12 +251,16 @@ class MergeForm(forms.Form):
     )
     reason = forms.CharField(label=gettext_lazy("Reason (optional)"), required=False, max_length=MAX_NOTE_CHARACTERS)
 
+    def __init__(self, *args, moderator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.moderator = moderator
+
     def clean_target(self):
         value = self.cleaned_data["target"].strip()
         digits = value.rstrip("/").split("/t/")[-1].split("/")[0] if "/t/" in value else value.lstrip("#")
         if parse_id(digits) is None:
             raise forms.ValidationError(_("Give the number or the address of a topic."))
-        topic = Topic.objects.filter(pk=parse_id(digits), deleted_at__isnull=True).first()
+        topic = visible_topics(self.moderator).filter(pk=parse_id(digits)).first()
         if topic is None:
             raise forms.ValidationError(_("There is no topic with this number."))
         return topic
@@ -262,8 +268,8 @@ class MergeForm(forms.Form):
 
 @moderator_required
 def merge_view(request, pk):
-    topic = _topic(pk)
-    form = MergeForm(request.POST if request.method == "POST" else None)
+    topic = _topic(pk, request.user)
+    form = MergeForm(request.POST if request.method == "POST" else None, moderator=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():

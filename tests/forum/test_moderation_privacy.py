@@ -182,3 +182,29 @@ def test_the_queue_costs_the_same_queries_however_many_council_posts_wait_and_sh
 
     assert many == few
     assert ids(html, "flagged") == {queue["public_flagged"].pk}
+
+
+@pytest.mark.parametrize("role", sorted(MODERATORS))
+def test_the_topic_tools_do_not_reach_into_the_council_for_a_moderator_outside_it(queue, role):
+    """Lock, pin, hide, move and merge act on a council topic only for a moderator who may read it;
+    the move form offers the council's categories and the merge form accepts its topics only to them."""
+    council_topic = queue["council_flagged"].topic
+    public_topic = make_topic("Descaling the boiler")
+    client = Client(**BROWSER_HEADERS)
+    client.force_login(make_reader(role))
+    inside = role == COUNCIL_MODERATOR
+
+    for tool in ("lock", "pin", "hide"):
+        response = client.post(reverse("forum:topic_tool", args=[council_topic.pk, tool]))
+        assert response.status_code == (302 if inside else 404), tool
+    council_topic.refresh_from_db()
+    assert (council_topic.is_locked, council_topic.is_pinned, council_topic.is_hidden) == (inside, inside, inside)
+
+    assert client.get(reverse("forum:move_topic", args=[council_topic.pk])).status_code == (200 if inside else 404)
+    move_form = client.get(reverse("forum:move_topic", args=[public_topic.pk])).content.decode()
+    assert ("Council lounge" in move_form) is inside
+
+    merged = client.post(reverse("forum:merge_topic", args=[public_topic.pk]), {"target": str(council_topic.pk)})
+    assert merged.status_code == (302 if inside else 400)
+    public_topic.refresh_from_db()
+    assert public_topic.is_hidden is inside, "merged away only by a moderator who may read the target"
