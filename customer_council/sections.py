@@ -18,8 +18,6 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Length, Substr
 from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.models import PageViewRestriction
@@ -89,8 +87,12 @@ def without_council_pages(pages, user):
     """``pages`` less every page in a council section, unless ``user`` is a council manager."""
     if is_manager(user):
         return pages
-    inside = CouncilIndexPage.objects.filter(path=Substr(OuterRef("path"), 1, Length("path")))
-    return pages.exclude(Exists(inside))
+    # One prefix per council section (a handful, however many pages they hold), as plain path
+    # lookups: Wagtail's page chooser hands this queryset to its search backend, which can
+    # filter on field lookups but not on a subquery (an ``Exists`` made its search answer 500).
+    for path in CouncilIndexPage.objects.values_list("path", flat=True):
+        pages = pages.exclude(path__startswith=path)
+    return pages
 
 
 def hide_council_pages_in_explorer(parent_page, pages, request):

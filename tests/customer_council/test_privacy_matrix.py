@@ -73,6 +73,7 @@ EXITS = [
     "sitemap",
     "admin_explorer",
     "admin_page_search",
+    "admin_page_chooser_search",
     "admin_documents",
     "admin_document_chooser",
     "admin_document_edit",
@@ -89,7 +90,14 @@ EXITS = [
 #: Exits that never show council content, to anyone.
 PUBLIC_ONLY = {"feed_rss", "feed_atom", "sitemap", "whats_new", "whats_new_feed"}
 #: Exits that are not for council content in any role's hands but a manager's (Wagtail admin).
-ADMIN = {"admin_explorer", "admin_page_search", "admin_documents", "admin_document_chooser", "admin_document_edit"}
+ADMIN = {
+    "admin_explorer",
+    "admin_page_search",
+    "admin_page_chooser_search",
+    "admin_documents",
+    "admin_document_chooser",
+    "admin_document_edit",
+}
 
 
 def make_role(role):
@@ -155,6 +163,8 @@ def exit_url(exit_, world) -> str:
         "sitemap": "/sitemap.xml",
         "admin_explorer": f"/admin/pages/{section.pk}/",
         "admin_page_search": f"/admin/pages/search/?q={PAGE_TITLE.split()[0]}",
+        # The page chooser's search (the agent's "resolved with article", an editor's link).
+        "admin_page_chooser_search": f"/admin/choose-page/search/?q={PAGE_TITLE.split()[0]}",
         "admin_documents": f"/admin/documents/?q={DOCUMENT_TITLE.split()[0]}",
         "admin_document_chooser": "/admin/documents/chooser/",
         "admin_document_edit": f"/admin/documents/edit/{document.pk}/",
@@ -245,6 +255,7 @@ def test_cell(client, world, role, exit_):
 
     status, body = fetch(client, exit_, world)
 
+    assert status < 500, f"{role} at {exit_}: {status}"
     if role in INSIDERS and exit_ in EXPECTED_FOR_INSIDERS:
         assert status == 200, f"{role} at {exit_}: {status}"
         missing = [text for text in EXPECTED_FOR_INSIDERS[exit_] if text not in body]
