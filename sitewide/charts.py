@@ -50,6 +50,8 @@ PATTERN_PATHS = {
 }
 MARKERS = ("circle", "square", "triangle", "diamond", "triangle-down", "circle", "square", "triangle")
 KINDS = ("bar", "stacked", "line")
+#: The widest a bar (or a group of bars side by side) is drawn, in the chart's units (WIDTH).
+MAX_BAR_WIDTH = 72
 
 #: The drawing box and the room around the plot for tick labels, period labels and axis titles.
 WIDTH, HEIGHT = 640, 300
@@ -187,13 +189,18 @@ def nice_step(span: float, count: int = TICK_COUNT) -> float:
     return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= rough)
 
 
-def nice_ticks(low: float, high: float, count: int = TICK_COUNT) -> list[float]:
-    """Round tick values from a multiple of the step at or below ``low`` to one at or above ``high``."""
+def nice_ticks(low: float, high: float, count: int = TICK_COUNT, *, whole: bool = False) -> list[float]:
+    """Round tick values from a multiple of the step at or below ``low`` to one at or above ``high``.
+
+    ``whole``: the values are counts, so no tick falls between two whole numbers (a chart of one
+    view reads 0, 1, not 0, 0.2, 0.4 ...)."""
     if high < low:
         low, high = high, low
     if high == low:
         low, high = (low - 1, high + 1) if low else (0, 1)
     step = nice_step(high - low, count)
+    if whole:
+        step = max(1, math.ceil(step)) if step <= 2 else step
     first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
     return [round(index * step, 10) for index in range(first, last + 1)]
 
@@ -282,7 +289,7 @@ def chart(
                 extremes += [value - margin, value + margin]
     low, high = min(extremes, default=0), max(extremes, default=0)
     floor, ceiling = y_limits
-    ticks = nice_ticks(low, high)
+    ticks = nice_ticks(low, high, whole=decimals == 0)
     ticks = [tick for tick in ticks if (floor is None or tick >= floor) and (ceiling is None or tick <= ceiling)]
     if len(ticks) < 2:
         ticks = [floor if floor is not None else low, ceiling if ceiling is not None else high]
@@ -322,7 +329,10 @@ def chart(
 
     one_series = len(series) == 1
     layouts = []
-    bar_width = slot * 0.7 / (len(series) if kind == "bar" else 1)
+    # Bars keep a readable width, but one or two periods do not stretch into slabs.
+    group_width = min(slot * 0.7, MAX_BAR_WIDTH * (len(series) if kind == "bar" else 1))
+    bar_width = group_width / (len(series) if kind == "bar" else 1)
+    group_start = (slot - group_width) / 2
     stacked = [0.0] * count
     for number_in_chart, entry in enumerate(series):
         colour = entry.colour or OKABE_ITO[number_in_chart % len(OKABE_ITO)]
@@ -370,12 +380,12 @@ def chart(
                 mark.label_y = _u(min(float(mark.cy), float(mark.error["upper"]) if mark.error else 1e9) - 9)
             else:
                 if kind == "bar":
-                    start = slot_start(index) + slot * 0.15
+                    start = slot_start(index) + group_start
                     offset = (len(series) - 1 - number_in_chart) if rtl else number_in_chart
                     left = start + offset * bar_width
                     base = 0.0
                 else:
-                    left = slot_start(index) + slot * 0.15
+                    left = slot_start(index) + group_start
                     base = stacked[index]
                     stacked[index] += value or 0
                 top_y = y(base + (value or 0)) if (value or 0) >= 0 else y(base)

@@ -150,3 +150,17 @@ def test_labels_are_escaped_and_the_markup_is_valid(language):
 
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert html_problems(html, fragment=True) == []
+
+
+def test_counts_get_whole_ticks_and_one_bar_stays_a_bar():
+    """A chart of counts never labels 0.2 of a view, and one period's bar is not a slab across
+    the plot (seen on the stories report with one story)."""
+    assert nice_ticks(0, 1, whole=True) == [0, 1]
+    assert nice_ticks(0, 3, whole=True) == [0, 1, 2, 3]
+    assert nice_ticks(0, 87, whole=True) == [0, 20, 40, 60, 80, 100]
+    layout = a_chart([1], periods=["Acme halves its tickets"])
+    assert [tick.label for tick in layout.ticks] == ["0", "1"]
+    (mark,) = layout.series[0].marks
+    assert float(mark.width) <= 72
+    percentages = a_chart([0.4, 0.9], decimals=1, unit="%")
+    assert any("." in tick.label for tick in percentages.ticks), "fractions stay where values have decimals"
