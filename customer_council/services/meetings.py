@@ -283,7 +283,8 @@ def send_invitations(meeting: Meeting, by=None, *, include_managers: bool = Fals
     if by is not None:
         _require_manager(by)
     with transaction.atomic():
-        locked = Meeting.objects.select_for_update().select_related("cohort").get(pk=meeting.pk)
+        # of=self: PostgreSQL locks no row on the nullable side of an outer join (select_related).
+        locked = Meeting.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=meeting.pk)
         if locked.cancelled_at is not None:
             raise Conflict(_("This meeting is cancelled: there is nothing to invite to."))
         if locked.starts_at <= timezone.now():
@@ -493,7 +494,12 @@ def remind_overdue(now: datetime | None = None) -> list[ActionItem]:
     reminded = []
     for candidate in due:
         with transaction.atomic():
-            item = ActionItem.objects.select_for_update().select_related("meeting", "owner").get(pk=candidate.pk)
+            # of=self: PostgreSQL locks no row on the nullable side of an outer join (select_related).
+            item = (
+                ActionItem.objects.select_for_update(of=("self",))
+                .select_related("meeting", "owner")
+                .get(pk=candidate.pk)
+            )
             if item.status != ActionItem.Status.OPEN or (
                 item.reminded_at is not None and item.reminded_at > now - REMINDER_INTERVAL
             ):

@@ -87,7 +87,8 @@ def _send(template: str, context: dict, language: str, recipient: str) -> None:
 
 
 def _locked(membership: Membership) -> Membership:
-    return Membership.objects.select_for_update().select_related("cohort", "user").get(pk=membership.pk)
+    # of=self: PostgreSQL locks no row on the nullable side of an outer join (select_related).
+    return Membership.objects.select_for_update(of=("self",)).select_related("cohort", "user").get(pk=membership.pk)
 
 
 def _withdraw_open_invitations(membership: Membership, now) -> int:

@@ -358,7 +358,10 @@ def record_answer(invitation: SurveyInvitation, score, comment: str = "", *, now
 def _record(invitation: SurveyInvitation, score: int, comment: str, now) -> AnswerOutcome:
     with transaction.atomic():
         # Locking the invitation orders two clicks of the same email: one answer, never two.
-        invitation = SurveyInvitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+        # of=self: PostgreSQL locks no row on the nullable side of an outer join (select_related).
+        invitation = (
+            SurveyInvitation.objects.select_for_update(of=("self",)).select_related("user").get(pk=invitation.pk)
+        )
         response = SurveyResponse.objects.filter(invitation=invitation).first()
         if response is None:
             return AnswerOutcome(_first_answer(invitation, score, comment, now), "new")

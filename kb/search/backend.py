@@ -604,7 +604,18 @@ class MultilingualWhooshSearchBackend(WhooshSearchBackend):
         return content_field_name, schema
 
     def index_exists(self) -> bool:
-        return os.path.isdir(self.path) and whoosh_index.exists_in(self.path)
+        if not os.path.isdir(self.path):
+            return False
+        # Whoosh's exists_in opens the latest table of contents, which a commit in another
+        # thread or process may replace and delete in between (FileNotFoundError: a forum reply
+        # written under load went unindexed). By then the next one is in place: ask again.
+        for attempt in range(3):
+            try:
+                return whoosh_index.exists_in(self.path)
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
+        return False
 
     def index_is_current(self) -> bool:
         """Whether the index exists and was built with this code's schema."""
