@@ -2,8 +2,10 @@
 
 The email is in the ticket's language. Its subject is one line built from the reference and
 the subject (whitespace and control characters collapsed), so a customer-typed subject can never
-add a mail header; the recipient is the ticket's validated address. ``emailed_at`` is set only
-once the mail has gone: a mail failure is logged and leaves the reply stored but not emailed.
+add a mail header; the recipient is the ticket's validated address. ``emailed_at`` is set once the
+mail is in the outbox, which is committed to the database and sent, retried while the mail server
+is down, by `manage.py run_outbox` (sitewide.outbox): from then on the mail cannot be lost. A failure
+to build or queue it is logged and leaves the reply stored but not emailed.
 
 The first reply sets the ticket's ``first_response_at``; internal notes
 (support.actions.add_internal_note) never do.
