@@ -3,14 +3,21 @@ an attempt limit for guesses (page passwords) where only the failures count.
 
 Counts live in the cache (Redis when REDIS_URL is set, so all processes share them) under a key
 made from a keyed hash of the client address: nothing about the client is written to the database.
+
+The client address is the direct peer's (REMOTE_ADDR) unless that peer is one of
+settings.TRUSTED_PROXIES: then it is the right-most address of X-Forwarded-For that is not a
+trusted proxy, the last hop a trusted machine saw. Addresses further left were written by the
+client and prove nothing, so a client cannot pick its own bucket by sending the header; and
+behind the proxy every client still gets a bucket of its own.
 """
 
 import hashlib
 import hmac
+import ipaddress
 import time
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,8 +25,55 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 
+def parse_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address written in ``text`` ("203.0.113.7", "2001:db8::1", "[2001:db8::1]"), or None."""
+    text = text.strip().removeprefix("[").removesuffix("]")
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    # An IPv4 client reaching an IPv6 socket shows as ::ffff:a.b.c.d: one client, one address.
+    return getattr(address, "ipv4_mapped", None) or address
+
+
+@lru_cache(maxsize=8)
+def trusted_networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def is_trusted_proxy(address) -> bool:
+    return any(address in network for network in trusted_networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+def client_address(request) -> str:
+    """The address of the client that sent ``request``, as far as this site can know it.
+
+    REMOTE_ADDR, unless that is a trusted proxy (settings.TRUSTED_PROXIES): then the right-most
+    X-Forwarded-For entry that is not one. A header that cannot be read (garbage in it, or only
+    trusted proxies) leaves the last proxy's address: a shared bucket, never one the client chose.
+    """
+    peer_text = request.META.get("REMOTE_ADDR", "")
+    peer = parse_address(peer_text)
+    if peer is None or not is_trusted_proxy(peer):
+        return str(peer) if peer is not None else peer_text
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for entry in reversed(forwarded.split(",")):
+        hop = parse_address(entry)
+        if hop is None:
+            # Garbage between the client and our proxies: nothing further left can be believed.
+            break
+        if not is_trusted_proxy(hop):
+            return str(hop)
+    return str(peer)
+
+
 def client_key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    """A keyed hash of the client's address; an IPv6 client counts by its /64, the block one
+    home or device is given, so stepping through its own addresses does not reset its counts."""
+    address = client_address(request)
+    parsed = parse_address(address)
+    if isinstance(parsed, ipaddress.IPv6Address):
+        address = str(ipaddress.IPv6Network((parsed, 64), strict=False))
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
@@ -73,7 +127,7 @@ def rate_limited(action: str, *, json: bool = False):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.META.get("REMOTE_ADDR", "") in settings.RATE_LIMIT_EXEMPT_ADDRESSES:
+            if client_address(request) in settings.RATE_LIMIT_EXEMPT_ADDRESSES:
                 return view(request, *args, **kwargs)
             attempt = take_attempt(action, request)
             if not attempt.allowed:

@@ -54,7 +54,8 @@ def follow_link(request, code):
             max_age=int(referrals.cookie_lifetime().total_seconds()),
             httponly=True,
             samesite="Lax",
-            secure=request.is_secure(),
+            # Secure over https, and always where the session cookie is (production).
+            secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
         )
     return response
 
