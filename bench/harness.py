@@ -93,14 +93,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(data_dir: Path):
-    """daphne serving the site from ``data_dir`` on a free local port; yields its base URL."""
+def running_server(data_dir: Path, *, command=None, env: dict | None = None, log_name: str = "daphne.log"):
+    """daphne serving the site from ``data_dir`` on a free local port; yields its base URL.
+
+    ``command(port)`` gives another server's command line (bench.serving: gunicorn), ``env`` its
+    environment (default: :func:`site_environment`).
+    """
     port = free_port()
-    log = open(data_dir / "daphne.log", "wb")  # noqa: SIM115 - closed in the finally below
+    log = open(data_dir / log_name, "wb")  # noqa: SIM115 - closed in the finally below
+    daphne = str(Path(sys.executable).parent / "daphne")
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        command(port) if command else [daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
         cwd=PROJECT_DIR,
-        env=site_environment(data_dir),
+        env=env or site_environment(data_dir),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -110,14 +115,14 @@ def running_server(data_dir: Path):
         deadline = time.monotonic() + SERVER_START_SECONDS
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"daphne exited with {process.returncode}; see {data_dir / 'daphne.log'}")
+                raise RuntimeError(f"the server exited with {process.returncode}; see {data_dir / log_name}")
             try:
                 if requests.get(f"{base_url}{READY_PATH}", timeout=30).status_code == 200:
                     break
             except requests.RequestException:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"daphne did not answer within {SERVER_START_SECONDS}s")
+                raise RuntimeError(f"the server did not answer within {SERVER_START_SECONDS}s")
             time.sleep(0.3)
         yield base_url
     finally:

@@ -5,6 +5,7 @@ import uuid
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -53,7 +54,22 @@ def check_channel_layer() -> dict:
     return {"ok": bool(async_to_sync(round_trip)()), "backend": type(layer).__name__}
 
 
-CHECKS = {"database": check_database, "search_index": check_search_index, "channel_layer": check_channel_layer}
+def check_cache() -> dict:
+    """A write and a read of the shared cache (page cache, rate limits); names the backend, never its URL."""
+    token = uuid.uuid4().hex
+    key = f"healthz:ping:{token}"  # one key per check: concurrent checks must not read each other's
+    cache.set(key, token, timeout=10)
+    ok = cache.get(key) == token
+    cache.delete(key)
+    return {"ok": ok, "backend": type(caches["default"]).__name__}
+
+
+CHECKS = {
+    "database": check_database,
+    "search_index": check_search_index,
+    "channel_layer": check_channel_layer,
+    "cache": check_cache,
+}
 
 
 @never_cache

@@ -9,6 +9,7 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self):
+        from forum import page_cache
         from forum.live import connect_receivers as connect_live_updates
         from forum.search import visible_topic_ids_for_reader
         from forum.services.notifications import connect_receivers as connect_notifications
@@ -19,6 +20,8 @@ class ForumConfig(AppConfig):
         # Topic pages update live, and members hear of replies, mentions and accepted answers.
         connect_live_updates()
         connect_notifications()
+        # Anonymous readers' topic pages come from the shared page cache until the topic changes.
+        page_cache.connect()
 
         # Every forum hit in search and suggestions is re-checked with the forum's own rules.
         register("forum.topic", visible_topic_ids_for_reader)

@@ -7,6 +7,8 @@ class KbConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self):
+        from kb import page_cache
         from kb.search import indexing
 
         indexing.connect()
+        page_cache.connect()

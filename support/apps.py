@@ -7,6 +7,7 @@ class SupportConfig(AppConfig):
     verbose_name = _("Support")
 
     def ready(self):
-        from support import receivers
+        from support import page_cache, receivers
 
         receivers.connect()
+        page_cache.connect()
