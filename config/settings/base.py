@@ -5,6 +5,7 @@ Non-secret values default to the least permissive choice; secrets have no defaul
 Every variable is listed in .env.example.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -76,6 +77,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "channels",
     "django_htmx",
+    # Content-Security-Policy (its system checks; sitewide.csp.SiteCSPMiddleware writes the header).
+    "csp",
+    # The email outbox (django-mailer): see the Email section below.
+    "mailer",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -89,6 +94,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response the site renders: the public policy, or the
+    # admin's own under CSP_ADMIN_PATH_PREFIXES (see the Security section below).
+    "sitewide.csp.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -97,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.reader: who is asking, for every service (after session, locale and auth).
     "sitewide.middleware.ReaderMiddleware",
+    # Public article, category and topic pages for anonymous readers from the shared cache.
+    "sitewide.page_cache.PageCacheMiddleware",
     # A council member whose term ended or who owes a new agreement is shut out before any view runs.
     "customer_council.access.CouncilAccessMiddleware",
     # Council pages and documents: Cache-Control private, no-store and X-Robots-Tag noindex.
@@ -169,6 +179,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+#: How long the page cache (sitewide.page_cache) keeps a public page for anonymous readers; writes
+#: invalidate it at once, this bounds what a write by another process shows without Redis. 0: off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 # --- Search ---------------------------------------------------------------------------------
 # Whoosh on disk under DATA_DIR by default. The index stays in step with publishing through
@@ -212,6 +225,15 @@ RATE_LIMITS["story_submission"] = (10, 10 * 60)
 RATE_LIMITS["support_reply"] = (20, 10 * 60)
 #: Client addresses never rate-limited: a load balancer's health checks, a benchmark client.
 RATE_LIMIT_EXEMPT_ADDRESSES = env_list("RATE_LIMIT_EXEMPT_ADDRESSES")
+#: Addresses or networks (CIDR) of the reverse proxies in front of the site. Only a request whose
+#: direct peer is one of them has its client address taken from X-Forwarded-For (the right-most
+#: entry that is not a trusted proxy; sitewide.ratelimit.client_address). Empty: REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
 # Filters combine with AND (haystack's default); the search service itself builds the any-term
 # match of a query's words, since customers type whole sentences.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
@@ -284,6 +306,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.password_validation.MaximumLengthValidator"},
 ]
+#: allauth's rate limits count per client address as sitewide.ratelimit reads it (trusted proxies).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -359,7 +383,23 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Email ----------------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Every mail goes through an outbox: send_mail() stores it in the database (django-mailer's
+# DbBackend) and `manage.py run_outbox` hands it to the real backend, retrying with backoff while
+# the mail server is down, so an SMTP outage never fails a request nor loses a mail.
+EMAIL_BACKEND = "mailer.backend.DbBackend"
+#: The backend that really sends (the EMAIL_BACKEND variable names it).
+MAILER_EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+#: Seconds before a stalled mail server gives up, so the outbox never waits on it for long.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+#: run_outbox holds its own lock (sitewide.outbox.Outbox.only_sender): one that a killed process
+#: cannot leave behind, unlike django-mailer's lock file.
+MAILER_USE_FILE_LOCK = False
+#: The log of sent mail keeps who, when and the result, not the bodies (ticket replies stay private).
+MAILER_EMAIL_LOG_MESSAGE_DATA = False
+#: A message the server keeps refusing is retried this many times (about 8 hours with the backoff).
+MAILER_EMAIL_MAX_RETRIES = 50
+#: The longest wait, in seconds, between two tries of a mail server that is down or of refused mail.
+OUTBOX_MAX_BACKOFF = int(os.environ.get("OUTBOX_MAX_BACKOFF", "600"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -382,9 +422,55 @@ WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": True, "PRIVATE_LOGIN": True}
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"
+#: No page may be framed, except the admin's by the admin itself (sitewide.csp.SiteCSPMiddleware).
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+#: Content-Security-Policy of the public site (django-csp). No inline script, no inline style,
+#: no eval: every script and stylesheet is a file under /static/. Live updates open a websocket
+#: to this host ('self' covers it in current browsers; the ws:/wss: origin of BASE_URL is named
+#: for older ones). Articles may embed YouTube or Vimeo videos (kb.blocks, Wagtail embeds).
+_site_scheme, _site_separator, _site_rest = WAGTAILADMIN_BASE_URL.partition("://")
+_websocket_origin = ("wss://" if _site_scheme == "https" else "ws://") + _site_rest.split("/", 1)[0]
+CSP_VIDEO_FRAME_SOURCES = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'", _websocket_origin],
+        "frame-src": ["'self'", *CSP_VIDEO_FRAME_SOURCES],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        # Wagtail's preview panel frames our pages, but from /admin/, whose policy says 'self'.
+        "frame-ancestors": ["'none'"],
+    }
+}
+#: Wagtail's admin (and the page previews it renders under /admin/) runs inline scripts and
+#: styles and shows images and embeds from anywhere an editor pasted them: its own, looser policy,
+#: still closed to plugins, foreign <base> and form targets, and framing by other sites.
+CSP_ADMIN_PATH_PREFIXES = ["/admin/"]
+CSP_ADMIN_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", "https:"],
+    "media-src": ["'self'", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'", _websocket_origin],
+    "frame-src": ["'self'", *CSP_VIDEO_FRAME_SOURCES],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
 
 LOGGING = {
     "version": 1,
