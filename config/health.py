@@ -61,7 +61,10 @@ def check_cache() -> dict:
     cache.set(key, token, timeout=10)
     ok = cache.get(key) == token
     cache.delete(key)
-    return {"ok": ok, "backend": type(caches["default"]).__name__}
+    report = {"ok": ok, "backend": type(caches["default"]).__name__}
+    if not ok:  # the Redis cache answers "not cached" while Redis is down (sitewide.cache)
+        report["error"] = "the cache did not return what was written to it"
+    return report
 
 
 CHECKS = {

@@ -167,7 +167,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and channel layer ----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's RedisCache, but Redis down means "not cached" rather than a 500 (sitewide.cache).
+    CACHES = {"default": {"BACKEND": "sitewide.cache.RedisCache", "LOCATION": REDIS_URL}}
     # channels_redis waits for messages with a blocking pop of up to 5 s; redis-py 8 cuts every read
     # after 5 s unless told otherwise, which tore down each websocket left idle that long.
     CHANNEL_LAYERS = {

@@ -5,6 +5,7 @@ See kb.importing for what a run does.
 
 import hashlib
 import json
+import logging
 import os
 import uuid
 from collections.abc import Iterable, Iterator
@@ -31,6 +32,8 @@ from kb.markdown_blocks import anchor_key, classify_link, map_rich_text, rewrite
 from kb.models import ArticlePage, CategoryPage, section_anchors
 from kb.search.backend import SearchIndexMissing, parallel_writes
 from kb.search.indexing import index_pages
+
+logger = logging.getLogger(__name__)
 
 #: Pages whose search and reference indexes are written together at the end of a run.
 INDEX_BATCH = 500
@@ -339,6 +342,13 @@ class ImportRun:
                 index_pages(page_ids)
         except SearchIndexMissing as error:
             warning = f"search index not updated: {error}"
+            if warning not in self.result.warnings:
+                self.result.warnings.append(warning)
+        except Exception as error:
+            # The pages are committed: an index that cannot be read or written (corrupt, disk
+            # full) must not fail the import; `manage.py update_index` catches up.
+            logger.exception("Search index update failed for imported pages")
+            warning = f"search index not updated ({type(error).__name__}): run `manage.py update_index`"
             if warning not in self.result.warnings:
                 self.result.warnings.append(warning)
 

@@ -507,12 +507,32 @@ class _Write:
         if not self.added:
             self.writer.cancel()
             return
-        self.writer.commit()
+        try:
+            self.writer.commit()
+        except BaseException:
+            self._abandon_writer()
+            raise
         if self.parallel and self.index.doc_count() != self.before - self.deleted + self.added:
             # A worker process that died takes its segment with it, without an error here.
             raise RuntimeError(
                 f"A parallel index write lost documents ({self.added} written): run `manage.py rebuild_index`."
             )
+
+    def _abandon_writer(self) -> None:
+        """Release Whoosh's writer lock after a commit failed part-way (no space left on device).
+
+        Whoosh releases it only at the end of a commit or a cancel, so without this every later
+        write of the process failed with LockError, even once space was back.
+        """
+        try:
+            self.writer.cancel()
+        except Exception:
+            lock = getattr(self.writer, "writelock", None)
+            if lock is not None:
+                try:
+                    lock.release()
+                except Exception:
+                    logger.exception("Could not release the search index's writer lock")
 
     def _close_searcher(self) -> None:
         if self.searcher is not None:
