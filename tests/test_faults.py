@@ -8,13 +8,10 @@ and `manage.py update_index` brings the index back in step once it can be read a
 import json
 import os
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
-import redis
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -26,10 +23,9 @@ from kb.models import ArticlePage
 from support.models import Ticket
 from tests.factories import BROWSER_HEADERS, make_article
 from tests.factories.forum import make_category, make_member
+from tests.redis_server import REDIS_SERVER, start_redis
 from tests.search_helpers import publish_article
 from tests.support.test_contact_form import start_visit, submit
-
-REDIS_SERVER = shutil.which("redis-server")
 
 
 def index_path() -> Path:
@@ -202,36 +198,12 @@ def test_a_full_disk_under_the_index_keeps_replies_and_tickets_and_the_index_cat
 # --- Redis down ------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def stopped_redis(tmp_path, settings):
     """CACHES and CHANNEL_LAYERS as REDIS_URL makes them, pointing at a redis-server since stopped."""
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (`make test` installs Debian's redis-server)")
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 - our own argument list
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        + ["--daemonize", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis(host="127.0.0.1", port=port)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"redis-server did not start on port {port}")
-            time.sleep(0.05)
+    process, url = start_redis(tmp_path)
     settings.CACHES = {"default": {"BACKEND": "sitewide.cache.RedisCache", "LOCATION": url}}
     settings.CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [{"address": url}]}}
@@ -239,7 +211,6 @@ def stopped_redis(tmp_path, settings):
     settings.PAGE_CACHE_SECONDS = 300
     process.kill()
     process.wait(timeout=10)
-    client.close()
     return url
 
 

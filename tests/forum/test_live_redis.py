@@ -6,16 +6,12 @@ this module. Without redis-server installed these tests are skipped, with the re
 
 import os
 import runpy
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from unittest import mock
 
 import pytest
-import redis
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import channel_layers
 from channels.routing import URLRouter
@@ -27,8 +23,7 @@ from forum import services
 from forum.live import topic_group
 from forum.routing import websocket_urlpatterns
 from tests.factories.forum import make_category, make_member
-
-REDIS_SERVER = shutil.which("redis-server")
+from tests.redis_server import REDIS_SERVER, start_redis
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -38,35 +33,11 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     """redis-server on a free loopback port, no persistence, stopped after this module."""
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 - our own argument list
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        + ["--daemonize", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(host="127.0.0.1", port=port)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"redis-server did not start on port {port}")
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    client.close()
+    process, url = start_redis(tmp_path_factory.mktemp("redis"))
+    yield url
     process.terminate()
     process.wait(timeout=10)
 
