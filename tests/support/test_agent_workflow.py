@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -21,18 +20,6 @@ from tests.factories import UserFactory, make_article
 from tests.support.admin_helpers import INBOX, a_ticket, an_agent, an_editor, ticket_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agent_user():
-    return an_agent(display_name="Sam Support")
-
-
-@pytest.fixture
-def agent(agent_user):
-    client = Client()
-    client.force_login(agent_user)
-    return client
 
 
 def logged(ticket):

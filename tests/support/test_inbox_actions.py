@@ -17,20 +17,9 @@ from kb.models import ArticlePage
 from support import actions
 from support.models import Event, Ticket, TicketMessage
 from tests.factories import make_article
-from tests.support.admin_helpers import a_ticket, an_agent, an_editor, ticket_url
+from tests.support.admin_helpers import a_ticket, an_editor, ticket_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agent_user():
-    return an_agent(display_name="Sam Support")
-
-
-@pytest.fixture
-def agent(client, agent_user):
-    client.force_login(agent_user)
-    return client
 
 
 @pytest.fixture

@@ -7,21 +7,9 @@ from wagtail.models import ModelLogEntry
 from support.actions import audit
 from support.models import Ticket
 from tests.factories import UserFactory, make_article
-from tests.support.admin_helpers import a_ticket, an_agent, ticket_url
+from tests.support.admin_helpers import a_ticket, ticket_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agent_user():
-    return an_agent(display_name="Sam Support")
-
-
-@pytest.fixture
-def agent(agent_user):
-    client = Client()
-    client.force_login(agent_user)
-    return client
 
 
 def entries(ticket):
